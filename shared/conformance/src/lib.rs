@@ -1,0 +1,1 @@
+//! Port conformance suites (work in progress).

@@ -1,0 +1,21 @@
+//! Plasma Engine core: the domain's shared types and the ports (traits) every capability
+//! depends on. Adapters live elsewhere: `plasma-embedded` (SQLite, files) and `plasma-aws`
+//! (DynamoDB, S3, SQS, EventBridge, EventBridge Scheduler). Nothing in here performs I/O.
+
+pub mod blob;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod item;
+pub mod queue;
+pub mod schedule;
+
+pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedRequest, PutOptions};
+pub use clock::{Clock, IdGen, ManualClock, SequentialIds, SystemClock, UuidV7Ids};
+pub use config::{AwsConfig, Backend, Config, ConfigError};
+pub use error::{PortError, PortResult};
+pub use events::{Event, EventBus, EventEnvelope, Rule};
+pub use item::{Condition, Index, Item, ItemStore, Key, Page, Query, SortKey, TxOp, Update};
+pub use queue::{OutMessage, Queue, QueueDepth, QueueSpec, Received};
+pub use schedule::{OneTimeSchedule, Recurring, ScheduleExpression, Scheduler};
