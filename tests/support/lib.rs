@@ -1,1 +1,6 @@
-//! Shared test helpers (moto server, temp data dirs).
+//! Shared test helpers: a moto server per test process, AWS resources created on it the way
+//! template.yaml declares them, and both backends' ports behind trait objects.
+
+pub mod aws;
+pub mod moto;
+pub mod ports;

@@ -1,1 +1,78 @@
-//! Embedded adapters (work in progress).
+//! Embedded adapters for the Plasma Engine ports, used by the local runner: SQLite for items,
+//! the queue and one-time schedules, files for blobs, and an in-process event bus that routes
+//! through the durable queue. Every adapter takes the injected [`Clock`], so tests drive time.
+
+mod blobs;
+mod bus;
+mod items;
+mod queue;
+mod random;
+mod scheduler;
+mod sqlite;
+
+pub use blobs::FileBlobStore;
+pub use bus::EmbeddedEventBus;
+pub use items::SqliteItemStore;
+pub use queue::SqliteQueue;
+pub use scheduler::EmbeddedScheduler;
+
+use plasma_core::{Clock, IdGen, PortError, PortResult, QueueSpec, Rule};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Every embedded adapter, opened over one data directory:
+/// `items.db`, `queue.db`, `schedules.db` and `blobs/`.
+pub struct Embedded {
+    pub items: Arc<SqliteItemStore>,
+    pub blobs: Arc<FileBlobStore>,
+    pub queue: Arc<SqliteQueue>,
+    pub bus: Arc<EmbeddedEventBus>,
+    pub scheduler: Arc<EmbeddedScheduler>,
+}
+
+impl Embedded {
+    pub fn open(
+        data_dir: &Path,
+        specs: Vec<QueueSpec>,
+        rules: Vec<Rule>,
+        upload_base_url: String,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+    ) -> PortResult<Embedded> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| PortError::Backend(format!("creating {}: {e}", data_dir.display())))?;
+        let items = Arc::new(SqliteItemStore::open(
+            &data_dir.join("items.db"),
+            Arc::clone(&clock),
+        )?);
+        let blobs = Arc::new(FileBlobStore::open(
+            &data_dir.join("blobs"),
+            Arc::clone(&clock),
+            upload_base_url,
+        )?);
+        let queue = Arc::new(SqliteQueue::open(
+            &data_dir.join("queue.db"),
+            specs,
+            Arc::clone(&clock),
+            Arc::clone(&ids),
+        )?);
+        let bus = Arc::new(EmbeddedEventBus::new(
+            queue.clone(),
+            rules,
+            Arc::clone(&clock),
+            ids,
+        ));
+        let scheduler = Arc::new(EmbeddedScheduler::open(
+            &data_dir.join("schedules.db"),
+            queue.clone(),
+            clock,
+        )?);
+        Ok(Embedded {
+            items,
+            blobs,
+            queue,
+            bus,
+            scheduler,
+        })
+    }
+}

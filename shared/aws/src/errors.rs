@@ -1,0 +1,55 @@
+//! Maps aws-sdk errors onto [`PortError`] by their AWS error code, so that domain code sees a
+//! lost race, a bad request or a missing resource the same way it does on the embedded
+//! adapters. Operation-specific outcomes (an absent object, a cancelled transaction) are
+//! handled where the operation is called, before falling back to this mapping.
+
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use plasma_core::PortError;
+use std::error::Error;
+use std::fmt::Debug;
+
+/// Codes meaning a condition on the current state did not hold.
+const CONFLICT: [&str; 1] = ["ConditionalCheckFailedException"];
+
+/// Codes meaning the request itself was at fault and retrying it cannot help.
+const INVALID: [&str; 9] = [
+    "ValidationException",
+    "InvalidParameterValue",
+    "InvalidParameterValueException",
+    "InvalidAttributeValue",
+    "InvalidArgument",
+    "KeyTooLongError",
+    "ReceiptHandleIsInvalid",
+    "MessageNotInflight",
+    "InvalidBatchEntryId",
+];
+
+/// Codes meaning the table, bucket, queue, bus or schedule group does not exist.
+const NOT_CONFIGURED: [&str; 4] = [
+    "ResourceNotFoundException",
+    "NoSuchBucket",
+    "QueueDoesNotExist",
+    "AWS.SimpleQueueService.NonExistentQueue",
+];
+
+/// Map an SDK error from `operation` (e.g. "dynamodb PutItem") onto a [`PortError`]; the
+/// message keeps the whole source chain, since the top-level display of an SDK error is often
+/// just "service error".
+pub(crate) fn sdk_error<E, R>(operation: &str, err: SdkError<E, R>) -> PortError
+where
+    E: ProvideErrorMetadata + Error + 'static,
+    R: Debug,
+{
+    let message = format!("{operation}: {}", DisplayErrorContext(&err));
+    match err.code() {
+        Some(code) if CONFLICT.contains(&code) => PortError::Conflict(message),
+        Some(code) if INVALID.contains(&code) => PortError::Invalid(message),
+        Some(code) if NOT_CONFIGURED.contains(&code) => PortError::NotConfigured(message),
+        _ => PortError::Backend(message),
+    }
+}
+
+/// A request the adapter built could not be assembled (a required field was missing).
+pub(crate) fn build_error(operation: &str, err: aws_sdk_dynamodb::error::BuildError) -> PortError {
+    PortError::Backend(format!("{operation}: {}", DisplayErrorContext(&err)))
+}

@@ -1,0 +1,108 @@
+//! [`EventBus`] on an EventBridge bus. Routing to queues is done by the bus's rules
+//! (template.yaml), so publishing is all there is.
+
+use crate::errors::sdk_error;
+use crate::retry::Backoff;
+use async_trait::async_trait;
+use aws_sdk_eventbridge::Client;
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use plasma_core::events::MAX_PUT_EVENTS;
+use plasma_core::{Event, EventBus, PortError, PortResult};
+
+/// PutEvents accepts a request and still fails some entries (throttling, internal errors);
+/// those are resent this many times before publishing fails.
+const FAILED_ENTRY_RETRIES: u32 = 3;
+
+pub struct EventBridgeBus {
+    client: Client,
+    bus_name: String,
+}
+
+impl EventBridgeBus {
+    pub fn new(client: Client, bus_name: String) -> Self {
+        Self { client, bus_name }
+    }
+
+    fn entry(&self, event: &Event) -> PutEventsRequestEntry {
+        PutEventsRequestEntry::builder()
+            .event_bus_name(&self.bus_name)
+            .source(&event.source)
+            .detail_type(&event.detail_type)
+            .detail(event.detail.to_string())
+            .build()
+    }
+
+    /// Publish at most [`MAX_PUT_EVENTS`] events; their ids in order.
+    async fn publish_chunk(&self, events: &[Event]) -> PortResult<Vec<String>> {
+        let mut ids: Vec<Option<String>> = vec![None; events.len()];
+        let mut pending: Vec<usize> = (0..events.len()).collect();
+        let mut backoff = Backoff::new(FAILED_ENTRY_RETRIES);
+        loop {
+            let out = self
+                .client
+                .put_events()
+                .set_entries(Some(pending.iter().map(|&i| self.entry(&events[i])).collect()))
+                .send()
+                .await
+                .map_err(|err| sdk_error(&format!("eventbridge PutEvents {}", self.bus_name), err))?;
+            let results = out.entries.unwrap_or_default();
+            if results.len() != pending.len() {
+                return Err(PortError::Backend(format!(
+                    "eventbridge PutEvents {}: {} results for {} entries",
+                    self.bus_name,
+                    results.len(),
+                    pending.len()
+                )));
+            }
+            // Results come back in request order; keep the entries that failed.
+            let mut failures = Vec::new();
+            let mut still_pending = Vec::new();
+            for (&i, result) in pending.iter().zip(results) {
+                match result.event_id {
+                    Some(id) if result.error_code.is_none() => ids[i] = Some(id),
+                    _ => {
+                        still_pending.push(i);
+                        failures.push(format!(
+                            "{}: {}",
+                            result.error_code.unwrap_or_else(|| "no event id".into()),
+                            result.error_message.unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+            pending = still_pending;
+            if pending.is_empty() {
+                return Ok(ids.into_iter().flatten().collect());
+            }
+            if !backoff.retry().await {
+                return Err(PortError::Backend(format!(
+                    "eventbridge PutEvents {}: {} entries still failing: {}",
+                    self.bus_name,
+                    pending.len(),
+                    failures.join("; ")
+                )));
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl EventBus for EventBridgeBus {
+    async fn publish(&self, events: Vec<Event>) -> PortResult<Vec<String>> {
+        let mut ids = Vec::with_capacity(events.len());
+        for chunk in events.chunks(MAX_PUT_EVENTS) {
+            ids.extend(self.publish_chunk(chunk).await?);
+        }
+        Ok(ids)
+    }
+
+    async fn health(&self) -> PortResult<String> {
+        self.client
+            .describe_event_bus()
+            .name(&self.bus_name)
+            .send()
+            .await
+            .map_err(|err| sdk_error("eventbridge DescribeEventBus", err))?;
+        Ok(format!("eventbridge bus {}", self.bus_name))
+    }
+}

@@ -1,0 +1,147 @@
+//! The route table. Every route is added through [`Api`], which records its method, path and
+//! permission in one place (for the OpenAPI document and the tenant-isolation sweep) and puts
+//! the authentication, permission and audit guard in front of it. There is no other way to
+//! add a non-public route, so a route cannot be added without a permission.
+
+use crate::Gateway;
+use crate::audit::{self, AuditEvent};
+use crate::principal::Principal;
+use crate::rbac::Permission;
+use crate::auth::AuthorizerClaims;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, on};
+use plasma_http::{Problem, RequestId};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    /// `None` for the few public routes (health).
+    pub permission: Option<Permission>,
+}
+
+pub struct Api {
+    router: Router,
+    specs: Vec<RouteSpec>,
+    gateway: Arc<Gateway>,
+}
+
+impl Api {
+    pub fn new(gateway: Arc<Gateway>) -> Self {
+        Self {
+            router: Router::new(),
+            specs: Vec::new(),
+            gateway,
+        }
+    }
+
+    pub fn gateway(&self) -> &Arc<Gateway> {
+        &self.gateway
+    }
+
+    /// A route anyone may call, unauthenticated.
+    pub fn public<H, T, S>(mut self, method: Method, path: &'static str, handler: H, state: S) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+        S: Clone + Send + Sync + 'static,
+    {
+        let route = on(filter(&method), handler).with_state(state);
+        self.router = self.router.route(path, route);
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            permission: None,
+        });
+        self
+    }
+
+    /// A route that needs `permission`.
+    pub fn route<H, T, S>(mut self, method: Method, path: &'static str, permission: Permission, handler: H, state: S) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+        S: Clone + Send + Sync + 'static,
+    {
+        let route = on(filter(&method), handler)
+            .with_state(state)
+            .route_layer(from_fn_with_state((self.gateway.clone(), permission), guard));
+        self.router = self.router.route(path, route);
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            permission: Some(permission),
+        });
+        self
+    }
+
+    pub fn specs(&self) -> &[RouteSpec] {
+        &self.specs
+    }
+
+    pub fn into_parts(self) -> (Router, Vec<RouteSpec>) {
+        (self.router, self.specs)
+    }
+}
+
+fn filter(method: &Method) -> MethodFilter {
+    MethodFilter::try_from(method.clone()).unwrap_or_else(|_| panic!("route method {method} is not routable"))
+}
+
+async fn guard(State((gateway, permission)): State<(Arc<Gateway>, Permission)>, mut req: Request, next: Next) -> Response {
+    let principal = match gateway
+        .auth
+        .authenticate(req.headers(), req.extensions().get::<AuthorizerClaims>())
+        .await
+    {
+        Ok(p) => p,
+        Err(problem) => {
+            tracing::warn!(detail = problem.detail.as_deref().unwrap_or(""), "authentication failed");
+            return problem.into_response();
+        }
+    };
+    let method = req.method().clone();
+    let action = format!(
+        "{method} {}",
+        req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("?")
+    );
+    let resource = req.uri().path().to_string();
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let record = |outcome: String| AuditEvent {
+        tenant: principal.tenant.clone(),
+        actor: principal.subject.clone(),
+        action: action.clone(),
+        resource: resource.clone(),
+        outcome,
+        request_id: request_id.clone(),
+        at: gateway.clock.now(),
+    };
+    if !principal.allows(permission) {
+        gateway.audit(&record(format!("denied: needs {permission}"))).await;
+        return Problem::forbidden(permission.as_str()).into_response();
+    }
+    req.extensions_mut().insert::<Principal>(principal.clone());
+    let response = next.run(req).await;
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let status = response.status();
+        let outcome = if status.is_success() { "success".to_string() } else { format!("failure: {}", status.as_u16()) };
+        gateway.audit(&record(outcome)).await;
+    }
+    response
+}
+
+impl Gateway {
+    /// Audit publishing must not undo a request that already took effect: a failure is logged
+    /// loudly instead of turned into an error response.
+    async fn audit(&self, event: &AuditEvent) {
+        if let Err(e) = audit::publish(self.bus.as_ref(), event).await {
+            tracing::error!(error = %e, action = %event.action, tenant = %event.tenant, "audit event lost");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The HTTP layer every HTTP function shares: RFC 9457 problem details with stable codes,
+//! a JSON body extractor whose errors name the field, the 404/405 fallbacks and the
+//! middleware stack (request ids, security headers, panic safety net).
+
+pub mod json;
+pub mod middleware;
+pub mod problem;
+
+pub use json::ApiJson;
+pub use middleware::{REQUEST_ID_HEADER, RequestId, finish};
+pub use problem::Problem;

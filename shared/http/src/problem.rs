@@ -1,0 +1,138 @@
+//! Errors as RFC 9457 problem details. `code` is the stable, machine-readable part clients
+//! branch on; `title` and `detail` are for people and may change.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use plasma_core::PortError;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Extension members (e.g. `field`, `allowed`).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+    #[serde(skip)]
+    headers: Vec<(header::HeaderName, HeaderValue)>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
+        Self {
+            type_uri: format!("https://plasma.dev/problems/{code}"),
+            title: title.into(),
+            status: status.as_u16(),
+            code: code.into(),
+            detail: None,
+            extra: Map::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
+
+    pub fn header(mut self, name: header::HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found").detail(format!("{what} was not found"))
+    }
+
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", "Invalid request").detail(detail)
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required")
+            .detail(detail)
+            .header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+    }
+
+    pub fn forbidden(permission: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Permission denied")
+            .detail(format!("this action needs the {permission} permission"))
+            .with("permission", permission)
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict").detail(detail)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error")
+            .detail("the request failed on our side; it has been logged")
+    }
+
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable").detail(detail)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
+        response
+    }
+}
+
+/// Port failures reach clients as problems; backend details stay in the logs.
+impl From<PortError> for Problem {
+    fn from(e: PortError) -> Self {
+        match e {
+            PortError::Conflict(d) => Problem::conflict(d),
+            PortError::TransactionCanceled { .. } => Problem::conflict("the resource changed concurrently; retry"),
+            PortError::Invalid(d) => Problem::invalid(d),
+            PortError::NotConfigured(d) | PortError::Backend(d) => {
+                tracing::error!(error = %d, "port failure");
+                Problem::unavailable("a backing service failed; retry later")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_rfc9457_members_and_extensions() {
+        let p = Problem::invalid("bad").with("field", "name");
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["status"], 400);
+        assert_eq!(v["code"], "invalid_request");
+        assert_eq!(v["type"], "https://plasma.dev/problems/invalid_request");
+        assert_eq!(v["field"], "name");
+        let r = p.into_response();
+        assert_eq!(r.headers()[header::CONTENT_TYPE], CONTENT_TYPE);
+    }
+}

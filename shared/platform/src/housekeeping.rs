@@ -1,0 +1,67 @@
+//! Hourly housekeeping: measures every queue and records the result, so that `/health` can
+//! say when scheduled work last ran and whether dead letters are piling up.
+
+use crate::{Platform, topology};
+use chrono::{DateTime, Utc};
+use plasma_core::{Condition, Item, Key, PortResult};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueReport {
+    pub visible: u64,
+    pub in_flight: u64,
+    pub delayed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub ran_at: DateTime<Utc>,
+    pub queues: BTreeMap<String, QueueReport>,
+    /// Messages waiting in dead-letter queues: work that failed every attempt.
+    pub dead_letters: u64,
+}
+
+fn status_key() -> Key {
+    Key::new("SYSTEM", "HOUSEKEEPING")
+}
+
+pub async fn run(platform: &Platform) -> PortResult<Report> {
+    let mut queues = BTreeMap::new();
+    let mut dead_letters = 0;
+    for spec in topology::queues() {
+        let depth = platform.queue.depth(&spec.name).await?;
+        if spec.dead_letter.is_none() {
+            dead_letters += depth.visible + depth.in_flight;
+        }
+        queues.insert(
+            spec.name,
+            QueueReport {
+                visible: depth.visible,
+                in_flight: depth.in_flight,
+                delayed: depth.delayed,
+            },
+        );
+    }
+    let report = Report {
+        ran_at: platform.clock.now(),
+        queues,
+        dead_letters,
+    };
+    if dead_letters > 0 {
+        tracing::warn!(dead_letters, "dead-letter queues hold failed work");
+    }
+    let attrs = match serde_json::to_value(&report) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => unreachable!("a report serializes to an object"),
+    };
+    platform.items.put(Item::new(status_key(), attrs), Condition::None).await?;
+    Ok(report)
+}
+
+pub async fn last_report(platform: &Platform) -> PortResult<Option<Report>> {
+    match platform.items.get(&status_key()).await? {
+        Some(item) => item.parse().map(Some),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,45 @@
+//! The platform's queues, event rules and recurring schedules. template.yaml declares the
+//! same for AWS (a test checks they agree); the embedded runtime enforces these directly.
+
+use plasma_core::{QueueSpec, Recurring, Rule};
+use std::time::Duration;
+
+/// Background work: routed events and fired one-time schedules.
+pub const JOBS: &str = "jobs";
+pub const JOBS_DLQ: &str = "jobs-dlq";
+/// Receives before a message is dead-lettered (template.yaml: maxReceiveCount).
+pub const MAX_RECEIVES: u32 = 5;
+/// How long a received message stays hidden from other workers (template.yaml: jobs
+/// VisibilityTimeout, six times the worker's 60 s timeout as AWS recommends).
+pub const JOBS_VISIBILITY: Duration = Duration::from_secs(360);
+
+pub const QUEUE_NAMES: [&str; 2] = [JOBS, JOBS_DLQ];
+
+pub fn queues() -> Vec<QueueSpec> {
+    vec![
+        QueueSpec {
+            name: JOBS.into(),
+            visibility_timeout: JOBS_VISIBILITY,
+            max_receives: MAX_RECEIVES,
+            dead_letter: Some(JOBS_DLQ.into()),
+        },
+        QueueSpec {
+            name: JOBS_DLQ.into(),
+            visibility_timeout: JOBS_VISIBILITY,
+            max_receives: u32::MAX,
+            dead_letter: None,
+        },
+    ]
+}
+
+pub fn rules() -> Vec<Rule> {
+    vec![plasma_gateway::audit::rule(JOBS)]
+}
+
+/// Recurring schedules by the function they invoke.
+pub fn recurring() -> Vec<Recurring> {
+    vec![Recurring {
+        name: "housekeeping".into(),
+        expression: "rate(1 hour)".into(),
+    }]
+}

@@ -1,0 +1,46 @@
+//! The worker: consumes the jobs queue. Each message is an EventBridge envelope routed here by
+//! a rule; it is dispatched by source and detail-type. A failed message is reported back
+//! (SQS partial batch response) so that only it is retried, and after
+//! [`crate::topology::MAX_RECEIVES`] attempts it is dead-lettered rather than lost.
+
+use crate::Platform;
+use anyhow::{Context, bail};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use plasma_core::EventEnvelope;
+use plasma_gateway::audit::{self, AuditEvent, AuditLog};
+
+/// Handle one SQS batch; failures are reported per message, never for the whole batch.
+pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchResponse {
+    let outcomes = futures::future::join_all(event.records.iter().map(|record| async move {
+        let id = record.message_id.clone().unwrap_or_default();
+        let result = match record.body.as_deref() {
+            Some(body) => dispatch(platform, body).await,
+            None => Err(anyhow::anyhow!("message has no body")),
+        };
+        (id, result)
+    }))
+    .await;
+    let mut response = SqsBatchResponse::default();
+    for (id, result) in outcomes {
+        if let Err(e) = result {
+            tracing::error!(message_id = %id, error = format!("{e:#}"), "job failed; it will be retried");
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    response
+}
+
+/// Run the handler for one message body.
+pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
+    let envelope: EventEnvelope = serde_json::from_str(body).context("message is not an event envelope")?;
+    match (envelope.source.as_str(), envelope.detail_type.as_str()) {
+        (audit::SOURCE, audit::DETAIL_TYPE) => {
+            let event: AuditEvent = serde_json::from_value(envelope.detail).context("malformed audit event")?;
+            AuditLog::new(platform.items.clone()).append(&envelope.id, &event).await?;
+            Ok(())
+        }
+        (source, detail_type) => bail!("no handler for {source} / {detail_type}"),
+    }
+}

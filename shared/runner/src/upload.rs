@@ -1,0 +1,64 @@
+//! The local stand-in for S3 presigned uploads: `PUT /_blobs/{key}` with the signature the
+//! embedded blob store issued. Mounted outside the API's layers because uploads are larger
+//! than any JSON body and are authorized by the signature, not a token.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::put;
+use bytes::Bytes;
+use plasma_core::{BlobStore, PutOptions};
+use plasma_embedded::Embedded;
+use plasma_http::Problem;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Largest direct upload the local runner accepts.
+pub const MAX_UPLOAD: usize = 512 * 1024 * 1024;
+
+#[derive(Deserialize)]
+struct Signed {
+    expires: i64,
+    signature: String,
+}
+
+pub fn routes(embedded: Arc<Embedded>) -> Router {
+    Router::new()
+        .route("/_blobs/{*key}", put(upload))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .with_state(embedded)
+}
+
+async fn upload(
+    State(embedded): State<Arc<Embedded>>,
+    Path(key): Path<String>,
+    query: Result<Query<Signed>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Ok(Query(signed)) = query else {
+        return Problem::unauthorized("a presigned upload needs expires and signature").into_response();
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if let Err(e) = embedded.blobs.verify_upload(&key, signed.expires, &signed.signature, content_type) {
+        return Problem::new(StatusCode::FORBIDDEN, "invalid_signature", "Invalid signature")
+            .detail(e.to_string())
+            .into_response();
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return plasma_http::json::too_large().into_response();
+        }
+        Err(rejection) => return Problem::invalid(rejection.body_text()).into_response(),
+    };
+    let options = PutOptions {
+        content_type: content_type.map(str::to_owned),
+        ..PutOptions::default()
+    };
+    match embedded.blobs.put(&key, body, options).await {
+        Ok(meta) => (StatusCode::OK, [(header::ETAG, format!("\"{}\"", meta.etag))]).into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
+}

@@ -1,0 +1,133 @@
+//! The runner's background loops: they hand the embedded queue's messages and the schedules'
+//! firings to the very handlers the worker and housekeeping Lambda functions run.
+
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use chrono::Utc;
+use lambda_runtime::{Context, LambdaEvent};
+use plasma_core::{Received, ScheduleExpression};
+use plasma_embedded::Embedded;
+use plasma_platform::{Platform, topology};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Long-poll wait per receive; also bounds how long shutdown waits for an idle worker.
+const POLL: Duration = Duration::from_secs(1);
+const TICK: Duration = Duration::from_millis(500);
+
+pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        let batch = match platform.queue.receive(topology::JOBS, 10, topology::JOBS_VISIBILITY, POLL).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                tracing::error!(error = %e, "receiving jobs failed");
+                let _ = tokio::time::timeout(POLL, stop.changed()).await;
+                continue;
+            }
+        };
+        if batch.is_empty() {
+            continue;
+        }
+        process(&platform, batch).await;
+    }
+}
+
+/// What Lambda's SQS integration does: invoke the handler with the batch, delete what
+/// succeeded, leave failures to come back (sooner than the full visibility timeout, with
+/// backoff, since nobody else will pick them up locally).
+async fn process(platform: &Platform, batch: Vec<Received>) {
+    let event = sqs_event(&batch);
+    let failed: HashSet<String> = match worker::handler(platform, LambdaEvent::new(event, Context::default())).await {
+        Ok(response) => response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "worker failed the whole batch");
+            batch.iter().map(|m| m.message_id.clone()).collect()
+        }
+    };
+    for message in &batch {
+        let result = if failed.contains(&message.message_id) {
+            let backoff = Duration::from_secs(5u64 << message.receive_count.min(6));
+            platform.queue.change_visibility(topology::JOBS, &message.receipt, backoff.min(topology::JOBS_VISIBILITY)).await
+        } else {
+            platform.queue.delete(topology::JOBS, &message.receipt).await
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, message_id = %message.message_id, "could not settle a job");
+        }
+    }
+}
+
+fn sqs_event(batch: &[Received]) -> SqsEvent {
+    let mut event = SqsEvent::default();
+    event.records = batch
+        .iter()
+        .map(|m| {
+            let mut record = SqsMessage::default();
+            record.message_id = Some(m.message_id.clone());
+            record.receipt_handle = Some(m.receipt.clone());
+            record.body = Some(m.body.clone());
+            record.attributes.insert("ApproximateReceiveCount".into(), m.receive_count.to_string());
+            record.event_source = Some("plasma:embedded-queue".into());
+            record
+        })
+        .collect();
+    event
+}
+
+/// Fires due one-time schedules into their queues, and recurring schedules into their
+/// functions. A recurring schedule missed while the runner was down fires once on start.
+pub async fn schedules(platform: Platform, embedded: Arc<Embedded>, mut stop: watch::Receiver<bool>) {
+    let recurring: Vec<_> = topology::recurring()
+        .into_iter()
+        .filter_map(|r| match ScheduleExpression::parse(&r.expression) {
+            Ok(expr) => Some((r.name, expr)),
+            Err(e) => {
+                tracing::error!(schedule = %r.name, error = %e, "skipping a malformed schedule");
+                None
+            }
+        })
+        .collect();
+    while !*stop.borrow() {
+        if let Err(e) = embedded.scheduler.fire_due().await {
+            tracing::error!(error = %e, "firing one-time schedules failed");
+        }
+        for (name, expr) in &recurring {
+            let now = platform.clock.now();
+            let due = match embedded.scheduler.last_fired(name).await {
+                Ok(None) => true,
+                Ok(Some(last)) => expr.next_after(last).is_some_and(|next| next <= now),
+                Err(e) => {
+                    tracing::error!(schedule = %name, error = %e, "reading schedule state failed");
+                    false
+                }
+            };
+            if due {
+                fire(&platform, name).await;
+                if let Err(e) = embedded.scheduler.set_last_fired(name, now).await {
+                    tracing::error!(schedule = %name, error = %e, "recording a schedule firing failed");
+                }
+            }
+        }
+        let _ = tokio::time::timeout(TICK, stop.changed()).await;
+    }
+}
+
+async fn fire(platform: &Platform, name: &str) {
+    let mut event = EventBridgeEvent::default();
+    event.detail_type = "Scheduled Event".into();
+    event.source = "aws.events".into();
+    event.time = Some(Utc::now());
+    event.resources = Some(vec![format!("plasma:schedule/{name}")]);
+    event.detail = serde_json::json!({});
+    let result = match name {
+        "housekeeping" => housekeeping::handler(platform, LambdaEvent::new(event, Context::default()))
+            .await
+            .map(|report| tracing::info!(dead_letters = report.dead_letters, "housekeeping ran")),
+        other => Err(format!("no function for schedule {other}").into()),
+    };
+    if let Err(e) = result {
+        tracing::error!(schedule = %name, error = %e, "scheduled function failed");
+    }
+}
