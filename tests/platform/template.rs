@@ -110,7 +110,9 @@ pub fn resources(tpl: &Value) -> &Map<String, Value> {
 }
 
 fn resource_type(tpl: &Value, logical_id: &str) -> Option<String> {
-    resources(tpl).get(logical_id).map(|r| r["Type"].as_str().unwrap_or_default().to_string())
+    resources(tpl)
+        .get(logical_id)
+        .map(|r| r["Type"].as_str().unwrap_or_default().to_string())
 }
 
 /// One `AWS::Serverless::Function`, as the template declares it.
@@ -137,7 +139,9 @@ impl TemplateFunction {
 
     /// A property of the function, falling back to `Globals.Function`.
     pub fn property<'a>(&'a self, tpl: &'a Value, name: &str) -> Option<&'a Value> {
-        self.properties.get(name).or_else(|| tpl["Globals"]["Function"].get(name))
+        self.properties
+            .get(name)
+            .or_else(|| tpl["Globals"]["Function"].get(name))
     }
 }
 
@@ -150,7 +154,9 @@ pub fn functions(tpl: &Value) -> BTreeMap<String, TemplateFunction> {
             continue;
         }
         let props = res["Properties"].clone();
-        let binary = res["Metadata"]["BuildProperties"]["Binary"].as_str().map(str::to_string);
+        let binary = res["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .map(str::to_string);
         let name = binary.unwrap_or_else(|| {
             let uri = props["CodeUri"]
                 .as_str()
@@ -174,7 +180,10 @@ pub fn functions(tpl: &Value) -> BTreeMap<String, TemplateFunction> {
             properties: props,
             environment,
         };
-        assert!(out.insert(name.clone(), f).is_none(), "two functions build the crate {name}");
+        assert!(
+            out.insert(name.clone(), f).is_none(),
+            "two functions build the crate {name}"
+        );
     }
     out
 }
@@ -202,6 +211,9 @@ pub fn queue_names(tpl: &Value) -> BTreeMap<String, String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TemplateRule {
     pub logical_id: String,
+    /// The code's rule name (`plasma_core::Rule::name`): the logical id without its `Rule`
+    /// suffix, in kebab case (`AuditRule` → `audit`).
+    pub name: String,
     pub pattern: Value,
     /// Logical id of the bus it is on (`None`: the default bus).
     pub event_bus: Option<String>,
@@ -210,6 +222,19 @@ pub struct TemplateRule {
     pub target_queues: Vec<String>,
     /// Crates whose SQS event source reads one of those queues.
     pub consumers: Vec<String>,
+}
+
+/// `AuditRule` → `audit`, `BrandPublishedRule` → `brand-published`.
+pub fn rule_name(logical_id: &str) -> String {
+    let base = logical_id.strip_suffix("Rule").unwrap_or(logical_id);
+    let mut out = String::new();
+    for (i, c) in base.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Every event-pattern rule, keyed by logical id (`AuditRule`).
@@ -224,7 +249,9 @@ pub fn event_rules(tpl: &Value) -> BTreeMap<String, TemplateRule> {
         let props = &res["Properties"];
         let mut target_queues = Vec::new();
         for target in props["Targets"].as_array().into_iter().flatten() {
-            let Some(id) = referenced_resource(&target["Arn"]) else { continue };
+            let Some(id) = referenced_resource(&target["Arn"]) else {
+                continue;
+            };
             if resource_type(tpl, id).as_deref() == Some("AWS::SQS::Queue") {
                 target_queues.push(names.get(id).cloned().unwrap_or_else(|| id.to_string()));
             }
@@ -245,8 +272,12 @@ pub fn event_rules(tpl: &Value) -> BTreeMap<String, TemplateRule> {
             logical_id.clone(),
             TemplateRule {
                 logical_id: logical_id.clone(),
+                name: rule_name(logical_id),
                 pattern: props["EventPattern"].clone(),
-                event_bus: props.get("EventBusName").and_then(referenced_resource).map(str::to_string),
+                event_bus: props
+                    .get("EventBusName")
+                    .and_then(referenced_resource)
+                    .map(str::to_string),
                 target_queues,
                 consumers,
             },
@@ -260,8 +291,7 @@ pub fn event_rules(tpl: &Value) -> BTreeMap<String, TemplateRule> {
 /// `AWS::Scheduler::Schedule` resources whose target is the function.
 pub fn schedules_by_function(tpl: &Value) -> BTreeMap<String, Vec<String>> {
     let fns = functions(tpl);
-    let by_logical_id: BTreeMap<&str, &str> =
-        fns.values().map(|f| (f.logical_id.as_str(), f.name.as_str())).collect();
+    let by_logical_id: BTreeMap<&str, &str> = fns.values().map(|f| (f.logical_id.as_str(), f.name.as_str())).collect();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in fns.values() {
         for (_, event) in f.events() {
@@ -281,7 +311,10 @@ pub fn schedules_by_function(tpl: &Value) -> BTreeMap<String, Vec<String>> {
         let (expr, targets): (_, Vec<&Value>) = match res["Type"].as_str() {
             Some("AWS::Events::Rule") => (
                 p["ScheduleExpression"].as_str(),
-                p["Targets"].as_array().map(|t| t.iter().map(|t| &t["Arn"]).collect()).unwrap_or_default(),
+                p["Targets"]
+                    .as_array()
+                    .map(|t| t.iter().map(|t| &t["Arn"]).collect())
+                    .unwrap_or_default(),
             ),
             Some("AWS::Scheduler::Schedule") => (p["ScheduleExpression"].as_str(), vec![&p["Target"]["Arn"]]),
             _ => continue,
@@ -335,8 +368,10 @@ fn placeholder(tpl: &Value, value: &Value) -> String {
     if let Some(s) = value.as_str() {
         return s.to_string();
     }
-    let id = referenced_resource(value).unwrap_or_else(|| panic!("unexpected variable value {value}"));
-    let ty = resource_type(tpl, id).unwrap_or_else(|| panic!("{value} refers to no resource"));
+    // Parameters, pseudo parameters and other intrinsics (`!Sub` for RUST_LOG).
+    let Some((id, ty)) = referenced_resource(value).and_then(|id| Some((id, resource_type(tpl, id)?))) else {
+        return format!("resolved {value}");
+    };
     match (ty.as_str(), value.get("Fn::GetAtt")) {
         ("AWS::SQS::Queue", None) => format!("https://sqs.eu-west-1.amazonaws.com/123456789012/{id}"),
         (_, Some(_)) => format!("arn:aws:placeholder:eu-west-1:123456789012:{id}"),
@@ -359,22 +394,43 @@ fn every_function_has_a_crate_and_a_sample_event_and_every_crate_is_deployed() {
             .unwrap_or_else(|_| panic!("{}: no crate at functions/{}", f.logical_id, f.name));
         // The binary is the package's default bin or a [[bin]] of that name.
         assert!(
-            cargo.lines().any(|l| l.replace(' ', "") == format!("name=\"{}\"", f.name)),
+            cargo
+                .lines()
+                .any(|l| l.replace(' ', "") == format!("name=\"{}\"", f.name)),
             "{}: functions/{}/Cargo.toml has no package or bin named {}",
             f.logical_id,
             f.name,
             f.name
         );
         let samples = sample_events(&f.name);
-        assert!(!samples.is_empty(), "{}: no events/{}*.json sample event", f.logical_id, f.name);
+        assert!(
+            !samples.is_empty(),
+            "{}: no events/{}*.json sample event",
+            f.logical_id,
+            f.name
+        );
         for sample in samples {
             read_json(&sample);
         }
-        assert_eq!(f.property(&tpl, "Handler"), Some(&json!("bootstrap")), "{}", f.logical_id);
-        assert_eq!(f.property(&tpl, "Runtime"), Some(&json!("provided.al2023")), "{}", f.logical_id);
+        assert_eq!(
+            f.property(&tpl, "Handler"),
+            Some(&json!("bootstrap")),
+            "{}",
+            f.logical_id
+        );
+        assert_eq!(
+            f.property(&tpl, "Runtime"),
+            Some(&json!("provided.al2023")),
+            "{}",
+            f.logical_id
+        );
     }
     let deployed: BTreeSet<String> = fns.keys().cloned().collect();
-    assert_eq!(function_crates(), deployed, "crates under functions/ vs functions in template.yaml");
+    assert_eq!(
+        function_crates(),
+        deployed,
+        "crates under functions/ vs functions in template.yaml"
+    );
 }
 
 #[test]
@@ -392,13 +448,25 @@ fn table_keys_gsi_and_ttl_use_the_reserved_attribute_names() {
         keys.as_array()
             .expect("KeySchema")
             .iter()
-            .map(|k| (k["AttributeName"].as_str().unwrap().into(), k["KeyType"].as_str().unwrap().into()))
+            .map(|k| {
+                (
+                    k["AttributeName"].as_str().unwrap().into(),
+                    k["KeyType"].as_str().unwrap().into(),
+                )
+            })
             .collect()
     };
-    let pair = |h: &str, r: &str| vec![(h.to_string(), "HASH".to_string()), (r.to_string(), "RANGE".to_string())];
+    let pair = |h: &str, r: &str| {
+        vec![
+            (h.to_string(), "HASH".to_string()),
+            (r.to_string(), "RANGE".to_string()),
+        ]
+    };
     assert_eq!(schema(&props["KeySchema"]), pair(pk, sk));
 
-    let gsis = props["GlobalSecondaryIndexes"].as_array().expect("GlobalSecondaryIndexes");
+    let gsis = props["GlobalSecondaryIndexes"]
+        .as_array()
+        .expect("GlobalSecondaryIndexes");
     let gsi1 = gsis.iter().find(|g| g["IndexName"] == "GSI1").expect("no GSI1 index");
     assert_eq!(gsi1["IndexName"].as_str(), gsi1pk.strip_suffix("PK"));
     assert_eq!(schema(&gsi1["KeySchema"]), pair(gsi1pk, gsi1sk));
@@ -409,11 +477,22 @@ fn table_keys_gsi_and_ttl_use_the_reserved_attribute_names() {
         .as_array()
         .expect("AttributeDefinitions")
         .iter()
-        .map(|d| (d["AttributeName"].as_str().unwrap(), d["AttributeType"].as_str().unwrap()))
+        .map(|d| {
+            (
+                d["AttributeName"].as_str().unwrap(),
+                d["AttributeType"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(defs, BTreeMap::from([(pk, "S"), (sk, "S"), (gsi1pk, "S"), (gsi1sk, "S")]));
+    assert_eq!(
+        defs,
+        BTreeMap::from([(pk, "S"), (sk, "S"), (gsi1pk, "S"), (gsi1sk, "S")])
+    );
 
-    assert_eq!(props["TimeToLiveSpecification"], json!({"AttributeName": ttl, "Enabled": true}));
+    assert_eq!(
+        props["TimeToLiveSpecification"],
+        json!({"AttributeName": ttl, "Enabled": true})
+    );
 }
 
 #[test]
@@ -435,8 +514,14 @@ fn every_function_gets_every_variable_the_aws_config_reads() {
         // Each points at a resource of the right kind.
         let expect = |var: &str, ty: &str| {
             let v = &f.environment[var];
-            let id = referenced_resource(v).unwrap_or_else(|| panic!("{}: {var} = {v} is not a Ref/GetAtt", f.logical_id));
-            assert_eq!(resource_type(&tpl, id).as_deref(), Some(ty), "{}: {var} = {v}", f.logical_id);
+            let id =
+                referenced_resource(v).unwrap_or_else(|| panic!("{}: {var} = {v} is not a Ref/GetAtt", f.logical_id));
+            assert_eq!(
+                resource_type(&tpl, id).as_deref(),
+                Some(ty),
+                "{}: {var} = {v}",
+                f.logical_id
+            );
         };
         expect("PLASMA_TABLE", "AWS::DynamoDB::Table");
         expect("PLASMA_BUCKET", "AWS::S3::Bucket");
@@ -447,14 +532,21 @@ fn every_function_gets_every_variable_the_aws_config_reads() {
         for q in QUEUES {
             expect(&queue_url_var(q), "AWS::SQS::Queue");
             // Ref of a queue is its URL, which is what the code wants.
-            assert!(f.environment[&queue_url_var(q)].get("Ref").is_some(), "{}: {q} must be !Ref", f.logical_id);
+            assert!(
+                f.environment[&queue_url_var(q)].get("Ref").is_some(),
+                "{}: {q} must be !Ref",
+                f.logical_id
+            );
         }
 
         // And the real reader accepts the environment as CloudFormation would fill it in.
-        let env: BTreeMap<String, String> =
-            f.environment.iter().map(|(k, v)| (k.clone(), placeholder(&tpl, v))).collect();
-        let config = Config::from_lookup(|k| env.get(k).cloned(), &QUEUES)
-            .unwrap_or_else(|e| panic!("{}: {e}", f.logical_id));
+        let env: BTreeMap<String, String> = f
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), placeholder(&tpl, v)))
+            .collect();
+        let config =
+            Config::from_lookup(|k| env.get(k).cloned(), &QUEUES).unwrap_or_else(|e| panic!("{}: {e}", f.logical_id));
         let Backend::Aws(aws) = config.backend else {
             panic!("{}: not the AWS backend", f.logical_id)
         };
@@ -472,9 +564,16 @@ fn aws_config_reads_only_known_variables() {
     for chunk in source.split("required(\"").skip(1) {
         read.insert(chunk.split('"').next().unwrap().to_string());
     }
-    assert!(!read.is_empty(), "no required(\"...\") calls found in {}", path.display());
+    assert!(
+        !read.is_empty(),
+        "no required(\"...\") calls found in {}",
+        path.display()
+    );
     let known: BTreeSet<String> = AWS_VARS.iter().map(|v| v.to_string()).collect();
-    assert!(read.is_subset(&known), "config.rs requires {read:?}, tests know {known:?}");
+    assert!(
+        read.is_subset(&known),
+        "config.rs requires {read:?}, tests know {known:?}"
+    );
 }
 
 #[test]
@@ -490,7 +589,10 @@ fn queues_redrive_and_outlast_their_consumers() {
     };
     let jobs = &resources(&tpl)[&id_of("jobs")]["Properties"];
     let redrive = &jobs["RedrivePolicy"];
-    assert_eq!(referenced_resource(&redrive["deadLetterTargetArn"]), Some(id_of("jobs-dlq").as_str()));
+    assert_eq!(
+        referenced_resource(&redrive["deadLetterTargetArn"]),
+        Some(id_of("jobs-dlq").as_str())
+    );
     assert_eq!(redrive["maxReceiveCount"], 5);
     let dlq = &resources(&tpl)[&id_of("jobs-dlq")]["Properties"];
     assert_eq!(dlq["MessageRetentionPeriod"], 14 * 24 * 3600);
@@ -505,9 +607,18 @@ fn queues_redrive_and_outlast_their_consumers() {
             }
             consumers += 1;
             let timeout = f.property(&tpl, "Timeout").and_then(Value::as_u64).expect("Timeout");
-            assert!(visibility >= 6 * timeout, "{}: {visibility}s < 6 x {timeout}s", f.logical_id);
+            assert!(
+                visibility >= 6 * timeout,
+                "{}: {visibility}s < 6 x {timeout}s",
+                f.logical_id
+            );
             let p = &e["Properties"];
-            assert_eq!(p["FunctionResponseTypes"], json!(["ReportBatchItemFailures"]), "{}.{event}", f.logical_id);
+            assert_eq!(
+                p["FunctionResponseTypes"],
+                json!(["ReportBatchItemFailures"]),
+                "{}.{event}",
+                f.logical_id
+            );
         }
     }
     assert!(consumers > 0, "nothing consumes a queue");
@@ -519,6 +630,8 @@ fn rules_and_schedules_are_readable_and_samples_fit_them() {
 
     let rules = event_rules(&tpl);
     let audit = rules.get("AuditRule").expect("no AuditRule");
+    assert_eq!(audit.name, "audit");
+    assert_eq!(rule_name("BrandPublishedRule"), "brand-published");
     assert_eq!(audit.target_queues, vec!["jobs".to_string()]);
     assert_eq!(audit.consumers, vec!["worker".to_string()]);
     assert!(audit.event_bus.is_some(), "AuditRule must be on the custom bus");
@@ -546,7 +659,11 @@ fn rules_and_schedules_are_readable_and_samples_fit_them() {
                 && any("detail-type", &envelope.detail_type)
                 && r.consumers.contains(&"worker".to_string())
         });
-        assert!(routed, "no rule routes {} / {} to the worker", envelope.source, envelope.detail_type);
+        assert!(
+            routed,
+            "no rule routes {} / {} to the worker",
+            envelope.source, envelope.detail_type
+        );
     }
 
     // The scheduled function's sample is what an EventBridge schedule rule delivers.
@@ -582,16 +699,25 @@ fn api_routes_are_authorized_except_health() {
     for (_, e) in api.events() {
         if e["Type"] == "HttpApi" {
             let p = &e["Properties"];
-            let route = format!("{} {}", p["Method"].as_str().unwrap_or("ANY"), p["Path"].as_str().unwrap_or("?"));
+            let route = format!(
+                "{} {}",
+                p["Method"].as_str().unwrap_or("ANY"),
+                p["Path"].as_str().unwrap_or("?")
+            );
             routes.insert(route, p["Auth"]["Authorizer"].as_str().map(str::to_string));
         }
     }
     assert_eq!(routes.get("ANY /"), Some(&None), "{routes:?}");
     assert_eq!(routes.get("ANY /{proxy+}"), Some(&None), "{routes:?}");
     assert_eq!(routes.get("GET /health"), Some(&Some("NONE".to_string())), "{routes:?}");
-    let api_id = api.events().iter().find_map(|(_, e)| referenced_resource(&e["Properties"]["ApiId"]).map(str::to_string));
+    let api_id = api
+        .events()
+        .iter()
+        .find_map(|(_, e)| referenced_resource(&e["Properties"]["ApiId"]).map(str::to_string));
     let http_api = &resources(&tpl)[&api_id.expect("HttpApi events name their ApiId")]["Properties"];
-    let default = http_api["Auth"]["DefaultAuthorizer"].as_str().expect("no DefaultAuthorizer");
+    let default = http_api["Auth"]["DefaultAuthorizer"]
+        .as_str()
+        .expect("no DefaultAuthorizer");
     assert!(http_api["Auth"]["Authorizers"][default]["JwtConfiguration"].is_object());
 
     let health = read_json(&repo_root().join("events/api-health.json"));
@@ -601,4 +727,45 @@ fn api_routes_are_authorized_except_health() {
     let authorized = read_json(&repo_root().join("events/api-authorized.json"));
     assert_eq!(authorized["version"], "2.0");
     assert!(authorized["requestContext"]["authorizer"]["jwt"]["claims"]["sub"].is_string());
+}
+
+/// The embedded runtime enforces `plasma_platform::topology`; AWS gets template.yaml. They
+/// must describe the same queues, rules and schedules.
+#[test]
+fn template_declares_the_code_topology() {
+    use plasma_platform::topology;
+    let tpl = template();
+
+    let names = queue_names(&tpl);
+    let declared: BTreeSet<&str> = names.values().map(String::as_str).collect();
+    let coded: BTreeSet<&str> = topology::QUEUE_NAMES.into_iter().collect();
+    assert_eq!(declared, coded, "queues");
+    for spec in topology::queues() {
+        let id = names.iter().find(|(_, n)| **n == spec.name).map(|(id, _)| id).unwrap();
+        let props = &resources(&tpl)[id]["Properties"];
+        if let Some(dlq) = &spec.dead_letter {
+            assert_eq!(props["RedrivePolicy"]["maxReceiveCount"], spec.max_receives, "{}", spec.name);
+            let target = referenced_resource(&props["RedrivePolicy"]["deadLetterTargetArn"]).unwrap();
+            assert_eq!(&names[target], dlq, "{}", spec.name);
+            assert_eq!(props["VisibilityTimeout"], spec.visibility_timeout.as_secs(), "{}", spec.name);
+        }
+    }
+
+    let rules = event_rules(&tpl);
+    assert_eq!(rules.len(), topology::rules().len(), "rules: {rules:?}");
+    for rule in topology::rules() {
+        let declared = rules
+            .values()
+            .find(|r| r.name == rule.name)
+            .unwrap_or_else(|| panic!("rule {} is not in template.yaml", rule.name));
+        assert_eq!(declared.pattern, rule.event_pattern(), "{}", rule.name);
+        assert_eq!(declared.target_queues, vec![rule.target_queue.clone()], "{}", rule.name);
+    }
+
+    let schedules = schedules_by_function(&tpl);
+    let coded: BTreeMap<String, Vec<String>> = topology::recurring()
+        .into_iter()
+        .map(|r| (r.name, vec![r.expression]))
+        .collect();
+    assert_eq!(schedules, coded, "recurring schedules");
 }

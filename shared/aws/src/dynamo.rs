@@ -15,14 +15,17 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, DeleteRequest, KeysAndAttributes, Put, PutRequest, ReturnValue,
-    TransactWriteItem, WriteRequest,
+    AttributeValue, ConditionCheck, Delete, DeleteRequest, KeysAndAttributes, Put, PutRequest,
+    ReturnValue, TransactWriteItem, WriteRequest,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use expr::{Expr, all};
 use plasma_core::item::{RESERVED_ATTRIBUTES, validate_item, validate_transaction};
-use plasma_core::{Clock, Condition, Index, Item, ItemStore, Key, Page, PortError, PortResult, Query, SortKey, TxOp, Update};
+use plasma_core::{
+    Clock, Condition, Index, Item, ItemStore, Key, Page, PortError, PortResult, Query, SortKey,
+    TxOp, Update,
+};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -47,7 +50,11 @@ pub struct DynamoItemStore {
 
 impl DynamoItemStore {
     pub fn new(client: Client, table: String, clock: Arc<dyn Clock>) -> Self {
-        Self { client, table, clock }
+        Self {
+            client,
+            table,
+            clock,
+        }
     }
 
     fn now(&self) -> i64 {
@@ -75,7 +82,13 @@ impl DynamoItemStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
             Err(err) => Err(sdk_error("dynamodb DeleteItem", err)),
         }
     }
@@ -200,8 +213,13 @@ fn validate_update(update: &Update) -> PortResult<()> {
         .keys()
         .chain(&update.remove)
         .chain(update.add.iter().map(|(attr, _)| attr));
-    match touched.into_iter().find(|attr| RESERVED_ATTRIBUTES.contains(&attr.as_str())) {
-        Some(reserved) => Err(PortError::Invalid(format!("attribute name {reserved} is reserved"))),
+    match touched
+        .into_iter()
+        .find(|attr| RESERVED_ATTRIBUTES.contains(&attr.as_str()))
+    {
+        Some(reserved) => Err(PortError::Invalid(format!(
+            "attribute name {reserved} is reserved"
+        ))),
         None => Ok(()),
     }
 }
@@ -222,9 +240,17 @@ fn sort_range(e: &mut Expr, attr: &str, sk: &SortKey) -> SortRange {
         SortKey::Prefix(p) | SortKey::From(p) if p.is_empty() => SortRange::Unbounded,
         SortKey::To(t) if t.is_empty() => SortRange::Empty,
         SortKey::Between(from, to) if from > to || to.is_empty() => SortRange::Empty,
-        SortKey::Between(from, to) if from.is_empty() => sort_range(e, attr, &SortKey::To(to.clone())),
-        SortKey::Prefix(p) => SortRange::Bounded(format!("begins_with({}, {})", e.name(attr), e.value(string(p)))),
-        SortKey::From(f) => SortRange::Bounded(format!("{} >= {}", e.name(attr), e.value(string(f)))),
+        SortKey::Between(from, to) if from.is_empty() => {
+            sort_range(e, attr, &SortKey::To(to.clone()))
+        }
+        SortKey::Prefix(p) => SortRange::Bounded(format!(
+            "begins_with({}, {})",
+            e.name(attr),
+            e.value(string(p))
+        )),
+        SortKey::From(f) => {
+            SortRange::Bounded(format!("{} >= {}", e.name(attr), e.value(string(f))))
+        }
         SortKey::To(t) => SortRange::Bounded(format!("{} <= {}", e.name(attr), e.value(string(t)))),
         SortKey::Between(from, to) => SortRange::Bounded(format!(
             "{} BETWEEN {} AND {}",
@@ -253,14 +279,19 @@ fn decode_cursor(cursor: &str) -> PortResult<Attrs> {
     let invalid = || PortError::Invalid(format!("malformed query cursor {cursor:?}"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let json: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    Ok(json.into_iter().map(|(k, v)| (k, AttributeValue::S(v))).collect())
+    Ok(json
+        .into_iter()
+        .map(|(k, v)| (k, AttributeValue::S(v)))
+        .collect())
 }
 
 /// TransactionCanceledException carries one reason per operation, in order; the operations
 /// whose condition failed have code `ConditionalCheckFailed`. `None` when the error is not a
 /// cancellation or no condition failed (e.g. a conflicting concurrent transaction).
 fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<usize>> {
-    let Some(TransactWriteItemsError::TransactionCanceledException(cancel)) = err.as_service_error() else {
+    let Some(TransactWriteItemsError::TransactionCanceledException(cancel)) =
+        err.as_service_error()
+    else {
         return None;
     };
     let failed: Vec<usize> = cancel
@@ -337,7 +368,9 @@ impl ItemStore for DynamoItemStore {
                 Err(err) => err,
             };
             let guard_may_have_tripped = may_create(&condition)
-                && err.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
+                && err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception());
             attempts += 1;
             if !guard_may_have_tripped || attempts >= SWEEP_ATTEMPTS {
                 return Err(sdk_error("dynamodb UpdateItem", err));
@@ -379,7 +412,11 @@ impl ItemStore for DynamoItemStore {
             Index::Gsi1 => (GSI1PK, GSI1SK, Some(GSI1)),
         };
         let mut e = Expr::default();
-        let partition = format!("{} = {}", e.name(pk_attr), e.value(AttributeValue::S(query.pk.clone())));
+        let partition = format!(
+            "{} = {}",
+            e.name(pk_attr),
+            e.value(AttributeValue::S(query.pk.clone()))
+        );
         let key_condition = match sort_range(&mut e, sk_attr, &query.sk) {
             SortRange::Unbounded => partition,
             SortRange::Bounded(range) => format!("{partition} AND {range}"),
@@ -410,7 +447,11 @@ impl ItemStore for DynamoItemStore {
             .into_iter()
             .map(attrs_to_item)
             .collect::<PortResult<_>>()?;
-        let next = out.last_evaluated_key.as_ref().map(encode_cursor).transpose()?;
+        let next = out
+            .last_evaluated_key
+            .as_ref()
+            .map(encode_cursor)
+            .transpose()?;
         Ok(Page { items, next })
     }
 
@@ -433,11 +474,17 @@ impl ItemStore for DynamoItemStore {
                     .send()
                     .await
                     .map_err(|err| sdk_error("dynamodb BatchGetItem", err))?;
-                let found = out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default();
+                let found = out
+                    .responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default();
                 for attrs in found {
                     items.push(attrs_to_item(attrs)?);
                 }
-                match out.unprocessed_keys.and_then(|mut left| left.remove(&self.table)) {
+                match out
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(&self.table))
+                {
                     Some(left) if !left.keys.is_empty() => request = left,
                     _ => break,
                 }
@@ -501,7 +548,13 @@ impl ItemStore for DynamoItemStore {
                 .iter()
                 .map(|op| self.transact_item(op, now))
                 .collect::<PortResult<Vec<_>>>()?;
-            let err = match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            let err = match self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items))
+                .send()
+                .await
+            {
                 Ok(_) => return Ok(()),
                 Err(err) => err,
             };
@@ -552,10 +605,17 @@ mod tests {
             (SK.to_string(), AttributeValue::S("s/é".into())),
         ]);
         let cursor = encode_cursor(&key).unwrap();
-        assert!(cursor.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            cursor
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
         assert_eq!(decode_cursor(&cursor).unwrap(), key);
         assert!(matches!(decode_cursor("!!"), Err(PortError::Invalid(_))));
-        assert!(matches!(decode_cursor(&URL_SAFE_NO_PAD.encode("[1]")), Err(PortError::Invalid(_))));
+        assert!(matches!(
+            decode_cursor(&URL_SAFE_NO_PAD.encode("[1]")),
+            Err(PortError::Invalid(_))
+        ));
     }
 
     #[test]
@@ -569,9 +629,18 @@ mod tests {
         assert_eq!(range(&mut e, SortKey::Prefix(String::new())), "all");
         assert_eq!(range(&mut e, SortKey::From(String::new())), "all");
         assert_eq!(range(&mut e, SortKey::To(String::new())), "none");
-        assert_eq!(range(&mut e, SortKey::Between("b".into(), "a".into())), "none");
-        assert_eq!(range(&mut e, SortKey::Between(String::new(), "a".into())), "#n0 <= :v0");
-        assert_eq!(range(&mut e, SortKey::Between("a".into(), "b".into())), "#n0 BETWEEN :v1 AND :v2");
+        assert_eq!(
+            range(&mut e, SortKey::Between("b".into(), "a".into())),
+            "none"
+        );
+        assert_eq!(
+            range(&mut e, SortKey::Between(String::new(), "a".into())),
+            "#n0 <= :v0"
+        );
+        assert_eq!(
+            range(&mut e, SortKey::Between("a".into(), "b".into())),
+            "#n0 BETWEEN :v1 AND :v2"
+        );
     }
 
     #[test]
@@ -582,7 +651,10 @@ mod tests {
             Update::default().remove("GSI1PK"),
             Update::default().add("PK", 1),
         ] {
-            assert!(matches!(validate_update(&update), Err(PortError::Invalid(_))));
+            assert!(matches!(
+                validate_update(&update),
+                Err(PortError::Invalid(_))
+            ));
         }
     }
 }

@@ -32,24 +32,39 @@ const NOT_CONFIGURED: [&str; 4] = [
     "AWS.SimpleQueueService.NonExistentQueue",
 ];
 
-/// Map an SDK error from `operation` (e.g. "dynamodb PutItem") onto a [`PortError`]; the
-/// message keeps the whole source chain, since the top-level display of an SDK error is often
-/// just "service error".
+/// Map an SDK error from `operation` (e.g. "dynamodb PutItem") onto a [`PortError`].
+///
+/// The top-level display of an SDK error is often just "service error", so messages carry the
+/// source chain. Unexpected failures (`Backend`) also carry [`DisplayErrorContext`]'s debug
+/// dump, raw response included, for diagnosis; expected outcomes (a lost race, a bad request)
+/// stay one readable line.
 pub(crate) fn sdk_error<E, R>(operation: &str, err: SdkError<E, R>) -> PortError
 where
     E: ProvideErrorMetadata + Error + 'static,
     R: Debug,
 {
-    let message = format!("{operation}: {}", DisplayErrorContext(&err));
+    let brief = || format!("{operation}: {}", chain(&err));
     match err.code() {
-        Some(code) if CONFLICT.contains(&code) => PortError::Conflict(message),
-        Some(code) if INVALID.contains(&code) => PortError::Invalid(message),
-        Some(code) if NOT_CONFIGURED.contains(&code) => PortError::NotConfigured(message),
-        _ => PortError::Backend(message),
+        Some(code) if CONFLICT.contains(&code) => PortError::Conflict(brief()),
+        Some(code) if INVALID.contains(&code) => PortError::Invalid(brief()),
+        Some(code) if NOT_CONFIGURED.contains(&code) => PortError::NotConfigured(brief()),
+        _ => PortError::Backend(format!("{operation}: {}", DisplayErrorContext(&err))),
     }
 }
 
 /// A request the adapter built could not be assembled (a required field was missing).
 pub(crate) fn build_error(operation: &str, err: aws_sdk_dynamodb::error::BuildError) -> PortError {
-    PortError::Backend(format!("{operation}: {}", DisplayErrorContext(&err)))
+    PortError::Backend(format!("{operation}: {err}"))
+}
+
+/// `err: its source: its source's source ...`
+fn chain(err: &dyn Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }

@@ -13,6 +13,9 @@ use plasma_core::{Event, EventBus, PortError, PortResult};
 /// those are resent this many times before publishing fails.
 const FAILED_ENTRY_RETRIES: u32 = 3;
 
+/// Entry error codes worth resending; any other (a malformed detail, say) is the caller's.
+const RETRYABLE_ENTRY_ERRORS: [&str; 3] = ["InternalFailure", "ThrottlingException", "NoEventId"];
+
 pub struct EventBridgeBus {
     client: Client,
     bus_name: String,
@@ -41,10 +44,14 @@ impl EventBridgeBus {
             let out = self
                 .client
                 .put_events()
-                .set_entries(Some(pending.iter().map(|&i| self.entry(&events[i])).collect()))
+                .set_entries(Some(
+                    pending.iter().map(|&i| self.entry(&events[i])).collect(),
+                ))
                 .send()
                 .await
-                .map_err(|err| sdk_error(&format!("eventbridge PutEvents {}", self.bus_name), err))?;
+                .map_err(|err| {
+                    sdk_error(&format!("eventbridge PutEvents {}", self.bus_name), err)
+                })?;
             let results = out.entries.unwrap_or_default();
             if results.len() != pending.len() {
                 return Err(PortError::Backend(format!(
@@ -57,16 +64,18 @@ impl EventBridgeBus {
             // Results come back in request order; keep the entries that failed.
             let mut failures = Vec::new();
             let mut still_pending = Vec::new();
+            let mut retryable = true;
             for (&i, result) in pending.iter().zip(results) {
-                match result.event_id {
-                    Some(id) if result.error_code.is_none() => ids[i] = Some(id),
-                    _ => {
-                        still_pending.push(i);
+                match (result.event_id, result.error_code) {
+                    (Some(id), None) => ids[i] = Some(id),
+                    (_, code) => {
+                        let code = code.unwrap_or_else(|| "NoEventId".into());
+                        retryable &= RETRYABLE_ENTRY_ERRORS.contains(&code.as_str());
                         failures.push(format!(
-                            "{}: {}",
-                            result.error_code.unwrap_or_else(|| "no event id".into()),
+                            "{code}: {}",
                             result.error_message.unwrap_or_default()
                         ));
+                        still_pending.push(i);
                     }
                 }
             }
@@ -74,13 +83,19 @@ impl EventBridgeBus {
             if pending.is_empty() {
                 return Ok(ids.into_iter().flatten().collect());
             }
-            if !backoff.retry().await {
-                return Err(PortError::Backend(format!(
-                    "eventbridge PutEvents {}: {} entries still failing: {}",
+            let message = || {
+                format!(
+                    "eventbridge PutEvents {}: {} entries failed: {}",
                     self.bus_name,
                     pending.len(),
                     failures.join("; ")
-                )));
+                )
+            };
+            if !retryable {
+                return Err(PortError::Invalid(message()));
+            }
+            if !backoff.retry().await {
+                return Err(PortError::Backend(message()));
             }
         }
     }

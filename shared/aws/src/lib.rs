@@ -12,6 +12,8 @@
 mod dynamo;
 mod errors;
 mod eventbridge;
+#[cfg(test)]
+mod moto_tests;
 mod retry;
 mod s3;
 mod scheduler;
@@ -56,7 +58,10 @@ impl AwsAdapters {
                 config.table.clone(),
                 clock,
             )),
-            blobs: Arc::new(S3BlobStore::new(aws_sdk_s3::Client::from_conf(s3), config.bucket.clone())),
+            blobs: Arc::new(S3BlobStore::new(
+                aws_sdk_s3::Client::from_conf(s3),
+                config.bucket.clone(),
+            )),
             queue: Arc::new(SqsQueue::new(sqs.clone(), config.queue_urls.clone())),
             bus: Arc::new(EventBridgeBus::new(
                 aws_sdk_eventbridge::Client::new(sdk),

@@ -8,7 +8,9 @@ use aws_sdk_s3::primitives::{ByteStream, DateTime as SmithyDateTime};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use plasma_core::blob::validate_key;
-use plasma_core::{Blob, BlobMeta, BlobPage, BlobStore, PortError, PortResult, PresignedRequest, PutOptions};
+use plasma_core::{
+    Blob, BlobMeta, BlobPage, BlobStore, PortError, PortResult, PresignedRequest, PutOptions,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -38,7 +40,9 @@ fn timestamp(t: Option<&SmithyDateTime>) -> PortResult<DateTime<Utc>> {
 }
 
 fn size(length: Option<i64>) -> u64 {
-    length.and_then(|n| u64::try_from(n).ok()).unwrap_or_default()
+    length
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or_default()
 }
 
 fn metadata(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
@@ -61,16 +65,25 @@ impl BlobStore for S3BlobStore {
             .map_err(|err| sdk_error("s3 PutObject", err))?;
         // PutObject returns no Last-Modified or stored content type; report what S3 now
         // holds, exactly as `head` will.
-        self.head(key)
-            .await?
-            .ok_or_else(|| PortError::Backend(format!("s3 object {key:?} vanished right after PutObject")))
+        self.head(key).await?.ok_or_else(|| {
+            PortError::Backend(format!("s3 object {key:?} vanished right after PutObject"))
+        })
     }
 
     async fn get(&self, key: &str) -> PortResult<Option<Blob>> {
         validate_key(key)?;
-        let out = match self.client.get_object().bucket(&self.bucket).key(key).send().await {
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
             Ok(out) => out,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None);
+            }
             Err(err) => return Err(sdk_error("s3 GetObject", err)),
         };
         let meta = BlobMeta {
@@ -85,16 +98,27 @@ impl BlobStore for S3BlobStore {
             .body
             .collect()
             .await
-            .map_err(|err| PortError::Backend(format!("s3 GetObject {key:?}: reading the body: {err}")))?
+            .map_err(|err| {
+                PortError::Backend(format!("s3 GetObject {key:?}: reading the body: {err}"))
+            })?
             .into_bytes();
         Ok(Some(Blob { meta, body }))
     }
 
     async fn head(&self, key: &str) -> PortResult<Option<BlobMeta>> {
         validate_key(key)?;
-        let out = match self.client.head_object().bucket(&self.bucket).key(key).send().await {
+        let out = match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
             Ok(out) => out,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => return Ok(None),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => {
+                return Ok(None);
+            }
             Err(err) => return Err(sdk_error("s3 HeadObject", err)),
         };
         Ok(Some(BlobMeta {
@@ -163,11 +187,13 @@ impl BlobStore for S3BlobStore {
         expires_in: Duration,
     ) -> PortResult<PresignedRequest> {
         validate_key(key)?;
-        let config = PresigningConfig::expires_in(expires_in)
-            .map_err(|err| PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}")))?;
+        let config = PresigningConfig::expires_in(expires_in).map_err(|err| {
+            PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}"))
+        })?;
         let expires_at = Utc::now()
-            + chrono::Duration::from_std(expires_in)
-                .map_err(|err| PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}")))?;
+            + chrono::Duration::from_std(expires_in).map_err(|err| {
+                PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}"))
+            })?;
         // A content type given here is signed, so the client must send exactly it.
         let presigned = self
             .client
@@ -193,9 +219,9 @@ impl BlobStore for S3BlobStore {
         match self.client.head_bucket().bucket(&self.bucket).send().await {
             Ok(_) => Ok(format!("s3 bucket {}", self.bucket)),
             // A HEAD response has no body, so a missing bucket arrives as a bare NotFound.
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => Err(PortError::NotConfigured(
-                format!("s3 bucket {} does not exist", self.bucket),
-            )),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => Err(
+                PortError::NotConfigured(format!("s3 bucket {} does not exist", self.bucket)),
+            ),
             Err(err) => Err(sdk_error("s3 HeadBucket", err)),
         }
     }

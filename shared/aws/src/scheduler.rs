@@ -4,7 +4,9 @@
 
 use crate::errors::{build_error, sdk_error};
 use async_trait::async_trait;
-use aws_sdk_scheduler::types::{ActionAfterCompletion, FlexibleTimeWindow, FlexibleTimeWindowMode, Target};
+use aws_sdk_scheduler::types::{
+    ActionAfterCompletion, FlexibleTimeWindow, FlexibleTimeWindowMode, Target,
+};
 use aws_sdk_sqs::types::QueueAttributeName;
 use plasma_core::schedule::validate_schedule_name;
 use plasma_core::{OneTimeSchedule, PortError, PortResult, ScheduleExpression, Scheduler};
@@ -41,17 +43,18 @@ impl EventBridgeScheduler {
 
     fn cached_arns(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
         // The map is only ever inserted into whole entries, so a poisoned one is still sound.
-        self.queue_arns.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.queue_arns
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     async fn queue_arn(&self, queue: &str) -> PortResult<String> {
         if let Some(arn) = self.cached_arns().get(queue) {
             return Ok(arn.clone());
         }
-        let url = self
-            .queue_urls
-            .get(queue)
-            .ok_or_else(|| PortError::NotConfigured(format!("queue {queue:?} has no SQS URL configured")))?;
+        let url = self.queue_urls.get(queue).ok_or_else(|| {
+            PortError::NotConfigured(format!("queue {queue:?} has no SQS URL configured"))
+        })?;
         let out = self
             .sqs
             .get_queue_attributes()
@@ -63,7 +66,9 @@ impl EventBridgeScheduler {
         let arn = out
             .attributes
             .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
-            .ok_or_else(|| PortError::Backend(format!("sqs GetQueueAttributes {queue}: no QueueArn")))?;
+            .ok_or_else(|| {
+                PortError::Backend(format!("sqs GetQueueAttributes {queue}: no QueueArn"))
+            })?;
         self.cached_arns().insert(queue.to_string(), arn.clone());
         Ok(arn)
     }
@@ -101,7 +106,11 @@ impl EventBridgeScheduler {
             .await;
         match created {
             Ok(_) => return Ok(()),
-            Err(err) if !err.as_service_error().is_some_and(|e| e.is_conflict_exception()) => {
+            Err(err)
+                if !err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conflict_exception()) =>
+            {
                 return Err(sdk_error("scheduler CreateSchedule", err));
             }
             Err(_) => {}
@@ -138,18 +147,42 @@ impl Scheduler for EventBridgeScheduler {
 
     async fn cancel(&self, name: &str) -> PortResult<bool> {
         validate_schedule_name(name)?;
-        match self.client.delete_schedule().name(name).group_name(&self.group).send().await {
+        match self
+            .client
+            .delete_schedule()
+            .name(name)
+            .group_name(&self.group)
+            .send()
+            .await
+        {
             Ok(_) => Ok(true),
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => Ok(false),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+            {
+                Ok(false)
+            }
             Err(err) => Err(sdk_error("scheduler DeleteSchedule", err)),
         }
     }
 
     async fn get(&self, name: &str) -> PortResult<Option<OneTimeSchedule>> {
         validate_schedule_name(name)?;
-        let out = match self.client.get_schedule().name(name).group_name(&self.group).send().await {
+        let out = match self
+            .client
+            .get_schedule()
+            .name(name)
+            .group_name(&self.group)
+            .send()
+            .await
+        {
             Ok(out) => out,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+            {
                 return Ok(None);
             }
             Err(err) => return Err(sdk_error("scheduler GetSchedule", err)),
@@ -211,7 +244,9 @@ impl Scheduler for EventBridgeScheduler {
             .send()
             .await
             .map_err(|err| sdk_error("scheduler GetScheduleGroup", err))?;
-        let state = out.state.map_or_else(|| "unknown".to_string(), |s| s.as_str().to_string());
+        let state = out
+            .state
+            .map_or_else(|| "unknown".to_string(), |s| s.as_str().to_string());
         Ok(format!("scheduler group {} ({state})", self.group))
     }
 }

@@ -6,7 +6,8 @@ use crate::retry::Backoff;
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{
-    Message, MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName, SendMessageBatchRequestEntry,
+    Message, MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName,
+    SendMessageBatchRequestEntry,
 };
 use plasma_core::queue::MAX_BATCH;
 use plasma_core::{OutMessage, PortError, PortResult, Queue, QueueDepth, Received};
@@ -35,7 +36,9 @@ impl SqsQueue {
         self.queue_urls
             .get(queue)
             .map(String::as_str)
-            .ok_or_else(|| PortError::NotConfigured(format!("queue {queue:?} has no SQS URL configured")))
+            .ok_or_else(|| {
+                PortError::NotConfigured(format!("queue {queue:?} has no SQS URL configured"))
+            })
     }
 
     async fn attributes(
@@ -55,7 +58,12 @@ impl SqsQueue {
     }
 
     /// Send one chunk of at most [`MAX_BATCH`] messages; ids in order.
-    async fn send_chunk(&self, queue: &str, url: &str, messages: &[OutMessage]) -> PortResult<Vec<String>> {
+    async fn send_chunk(
+        &self,
+        queue: &str,
+        url: &str,
+        messages: &[OutMessage],
+    ) -> PortResult<Vec<String>> {
         let mut pending = messages
             .iter()
             .enumerate()
@@ -85,9 +93,18 @@ impl SqsQueue {
                 let reasons: Vec<String> = out
                     .failed
                     .iter()
-                    .map(|f| format!("{} ({})", f.code, f.message.as_deref().unwrap_or("no message")))
+                    .map(|f| {
+                        format!(
+                            "{} ({})",
+                            f.code,
+                            f.message.as_deref().unwrap_or("no message")
+                        )
+                    })
                     .collect();
-                let message = format!("sqs SendMessageBatch {queue}: entries failed: {}", reasons.join(", "));
+                let message = format!(
+                    "sqs SendMessageBatch {queue}: entries failed: {}",
+                    reasons.join(", ")
+                );
                 return Err(if out.failed.iter().all(|f| f.sender_fault) {
                     PortError::Invalid(message)
                 } else {
@@ -108,21 +125,30 @@ impl SqsQueue {
 /// Whole seconds for an SQS time parameter, rounded up so that a delay or visibility timeout
 /// is never shorter than asked; `None` when it exceeds `max`.
 fn seconds(duration: Duration, max: u64) -> Option<i32> {
-    let secs = duration.as_secs().saturating_add(u64::from(duration.subsec_nanos() > 0));
-    if secs > max { None } else { i32::try_from(secs).ok() }
+    let secs = duration
+        .as_secs()
+        .saturating_add(u64::from(duration.subsec_nanos() > 0));
+    if secs > max {
+        None
+    } else {
+        i32::try_from(secs).ok()
+    }
 }
 
 fn delay_seconds(message: &OutMessage) -> PortResult<Option<i32>> {
     message
         .delay
         .map(|delay| {
-            seconds(delay, MAX_DELAY)
-                .ok_or_else(|| PortError::Invalid(format!("message delay {delay:?} exceeds SQS's 15 minutes")))
+            seconds(delay, MAX_DELAY).ok_or_else(|| {
+                PortError::Invalid(format!("message delay {delay:?} exceeds SQS's 15 minutes"))
+            })
         })
         .transpose()
 }
 
-fn message_attributes(message: &OutMessage) -> PortResult<Option<HashMap<String, MessageAttributeValue>>> {
+fn message_attributes(
+    message: &OutMessage,
+) -> PortResult<Option<HashMap<String, MessageAttributeValue>>> {
     if message.attributes.is_empty() {
         return Ok(None);
     }
@@ -152,7 +178,8 @@ fn batch_entry(index: usize, message: &OutMessage) -> PortResult<SendMessageBatc
 }
 
 fn received(message: Message) -> PortResult<Received> {
-    let missing = |what: &str| PortError::Backend(format!("sqs ReceiveMessage: a message lacks its {what}"));
+    let missing =
+        |what: &str| PortError::Backend(format!("sqs ReceiveMessage: a message lacks its {what}"));
     let receive_count = message
         .attributes
         .as_ref()
@@ -167,18 +194,28 @@ fn received(message: Message) -> PortResult<Received> {
         .collect();
     Ok(Received {
         message_id: message.message_id.ok_or_else(|| missing("MessageId"))?,
-        receipt: message.receipt_handle.ok_or_else(|| missing("ReceiptHandle"))?,
+        receipt: message
+            .receipt_handle
+            .ok_or_else(|| missing("ReceiptHandle"))?,
         body: message.body.unwrap_or_default(),
         receive_count,
         attributes,
     })
 }
 
-fn count(attributes: &HashMap<QueueAttributeName, String>, name: QueueAttributeName) -> PortResult<u64> {
+fn count(
+    attributes: &HashMap<QueueAttributeName, String>,
+    name: QueueAttributeName,
+) -> PortResult<u64> {
     attributes
         .get(&name)
         .and_then(|n| n.parse().ok())
-        .ok_or_else(|| PortError::Backend(format!("sqs GetQueueAttributes: no numeric {}", name.as_str())))
+        .ok_or_else(|| {
+            PortError::Backend(format!(
+                "sqs GetQueueAttributes: no numeric {}",
+                name.as_str()
+            ))
+        })
 }
 
 #[async_trait]
@@ -194,8 +231,11 @@ impl Queue for SqsQueue {
             .send()
             .await
             .map_err(|err| sdk_error(&format!("sqs SendMessage {queue}"), err))?;
-        out.message_id
-            .ok_or_else(|| PortError::Backend(format!("sqs SendMessage {queue}: no MessageId in the response")))
+        out.message_id.ok_or_else(|| {
+            PortError::Backend(format!(
+                "sqs SendMessage {queue}: no MessageId in the response"
+            ))
+        })
     }
 
     async fn send_batch(&self, queue: &str, messages: Vec<OutMessage>) -> PortResult<Vec<String>> {
@@ -207,12 +247,22 @@ impl Queue for SqsQueue {
         Ok(ids)
     }
 
-    async fn receive(&self, queue: &str, max: u32, visibility: Duration, wait: Duration) -> PortResult<Vec<Received>> {
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        visibility: Duration,
+        wait: Duration,
+    ) -> PortResult<Vec<Received>> {
         if !(1..=MAX_BATCH as u32).contains(&max) {
-            return Err(PortError::Invalid(format!("receive takes 1 to {MAX_BATCH} messages, asked for {max}")));
+            return Err(PortError::Invalid(format!(
+                "receive takes 1 to {MAX_BATCH} messages, asked for {max}"
+            )));
         }
         let visibility_secs = seconds(visibility, MAX_VISIBILITY).ok_or_else(|| {
-            PortError::Invalid(format!("visibility timeout {visibility:?} exceeds SQS's 12 hours"))
+            PortError::Invalid(format!(
+                "visibility timeout {visibility:?} exceeds SQS's 12 hours"
+            ))
         })?;
         // Waiting less than asked is within "up to `wait`"; SQS long-polls for 20 s at most.
         let wait_secs = seconds(wait, MAX_WAIT).unwrap_or(MAX_WAIT as i32);
@@ -228,7 +278,11 @@ impl Queue for SqsQueue {
             .send()
             .await
             .map_err(|err| sdk_error(&format!("sqs ReceiveMessage {queue}"), err))?;
-        out.messages.unwrap_or_default().into_iter().map(received).collect()
+        out.messages
+            .unwrap_or_default()
+            .into_iter()
+            .map(received)
+            .collect()
     }
 
     async fn delete(&self, queue: &str, receipt: &str) -> PortResult<()> {
@@ -242,9 +296,16 @@ impl Queue for SqsQueue {
         Ok(())
     }
 
-    async fn change_visibility(&self, queue: &str, receipt: &str, visibility: Duration) -> PortResult<()> {
+    async fn change_visibility(
+        &self,
+        queue: &str,
+        receipt: &str,
+        visibility: Duration,
+    ) -> PortResult<()> {
         let secs = seconds(visibility, MAX_VISIBILITY).ok_or_else(|| {
-            PortError::Invalid(format!("visibility timeout {visibility:?} exceeds SQS's 12 hours"))
+            PortError::Invalid(format!(
+                "visibility timeout {visibility:?} exceeds SQS's 12 hours"
+            ))
         })?;
         self.client
             .change_message_visibility()
@@ -270,14 +331,21 @@ impl Queue for SqsQueue {
             .await?;
         Ok(QueueDepth {
             visible: count(&attributes, QueueAttributeName::ApproximateNumberOfMessages)?,
-            in_flight: count(&attributes, QueueAttributeName::ApproximateNumberOfMessagesNotVisible)?,
-            delayed: count(&attributes, QueueAttributeName::ApproximateNumberOfMessagesDelayed)?,
+            in_flight: count(
+                &attributes,
+                QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+            )?,
+            delayed: count(
+                &attributes,
+                QueueAttributeName::ApproximateNumberOfMessagesDelayed,
+            )?,
         })
     }
 
     async fn health(&self) -> PortResult<String> {
         for queue in self.queue_urls.keys() {
-            self.attributes(queue, &[QueueAttributeName::QueueArn]).await?;
+            self.attributes(queue, &[QueueAttributeName::QueueArn])
+                .await?;
         }
         let names: Vec<&str> = self.queue_urls.keys().map(String::as_str).collect();
         Ok(format!("sqs queues {}", names.join(", ")))
@@ -303,6 +371,9 @@ mod tests {
             .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
             .build();
         let queue = SqsQueue::new(Client::from_conf(config), BTreeMap::new());
-        assert!(matches!(queue.url("jobs"), Err(PortError::NotConfigured(_))));
+        assert!(matches!(
+            queue.url("jobs"),
+            Err(PortError::NotConfigured(_))
+        ));
     }
 }

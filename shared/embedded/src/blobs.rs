@@ -304,3 +304,6 @@ impl BlobStore for FileBlobStore {
         Ok(format!("files {dir} ({count} blobs)"))
     }
 }
+
+#[cfg(test)]
+mod tests;

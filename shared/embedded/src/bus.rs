@@ -72,3 +72,6 @@ impl EventBus for EmbeddedEventBus {
         Ok(format!("in-process bus ({} rules)", self.rules.len()))
     }
 }
+
+#[cfg(test)]
+mod tests;

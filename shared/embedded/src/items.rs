@@ -188,3 +188,6 @@ impl ItemStore for SqliteItemStore {
         Ok(format!("sqlite {} ({count} items)", self.db.name))
     }
 }
+
+#[cfg(test)]
+mod tests;

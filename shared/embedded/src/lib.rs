@@ -9,6 +9,8 @@ mod queue;
 mod random;
 mod scheduler;
 mod sqlite;
+#[cfg(test)]
+mod test_support;
 
 pub use blobs::FileBlobStore;
 pub use bus::EmbeddedEventBus;

@@ -254,3 +254,6 @@ impl Queue for SqliteQueue {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests;

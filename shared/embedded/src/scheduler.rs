@@ -255,3 +255,6 @@ impl Scheduler for EmbeddedScheduler {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,8 +11,10 @@ pub fn init_json() {
         .try_init();
 }
 
+/// Logs go to stderr so that stdout carries only what the command prints for people.
 pub fn init_pretty() {
     let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .try_init();
 }

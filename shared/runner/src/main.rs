@@ -1,10 +1,6 @@
 //! `plasma`: run the whole platform locally, or mint a development token for it.
 
-mod serve;
-mod token;
-mod upload;
-mod workers;
-
+use plasma::{serve, token};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;

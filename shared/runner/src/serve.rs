@@ -6,59 +6,105 @@ use crate::{upload, workers};
 use anyhow::Context;
 use plasma_core::{SystemClock, UuidV7Ids};
 use plasma_platform::Platform;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
+/// `plasma serve`: run until Ctrl-C or SIGTERM, then finish in-flight work and stop.
 pub async fn run(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
     plasma_platform::logging::init_pretty();
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
-    let local = listener.local_addr()?;
-    let public_url = format!("http://{local}");
-    let platform = Platform::embedded(data_dir, &public_url, Arc::new(SystemClock), Arc::new(UuidV7Ids))?;
-    let embedded = platform.embedded.clone().context("the runner needs the embedded backend")?;
-
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let background = [
-        tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
-        tokio::spawn(workers::schedules(platform.clone(), embedded.clone(), stop_rx.clone())),
-    ];
-
-    let app = upload::routes(embedded).merge(api::app(&platform));
-    println!("Plasma Engine {} listening on {public_url} (data in {})", env!("CARGO_PKG_VERSION"), data_dir.display());
-    println!("  health:  curl {public_url}/health");
-    println!("  a token: plasma token --tenant demo --role admin");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
-
+    let shutdown = install_shutdown_signal()?;
+    let server = Server::start(data_dir, addr).await?;
+    // A closed stdout (a supervisor that stopped reading) must not take the server down.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Plasma Engine {} listening on {} (data in {})",
+        env!("CARGO_PKG_VERSION"),
+        server.url(),
+        data_dir.display()
+    );
+    let _ = writeln!(out, "  health:  curl {}/health", server.url());
+    let _ = writeln!(out, "  a token: plasma token --tenant demo --role admin");
+    let _ = out.flush();
+    drop(out);
+    shutdown.await;
     tracing::info!("shutting down: finishing in-flight work");
-    let _ = stop_tx.send(true);
-    for task in background {
-        task.await.context("a background task panicked")?;
-    }
-    Ok(())
+    server.stop().await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+/// A running platform: HTTP listener plus background loops.
+pub struct Server {
+    addr: SocketAddr,
+    platform: Platform,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Server {
+    pub async fn start(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+        let addr = listener.local_addr()?;
+        let platform = Platform::embedded(data_dir, &format!("http://{addr}"), Arc::new(SystemClock), Arc::new(UuidV7Ids))?;
+        let embedded = platform.embedded.clone().context("the runner needs the embedded backend")?;
+        let (stop, stop_rx) = watch::channel(false);
+        let app = upload::routes(embedded.clone()).merge(api::app(&platform));
+        let mut http_stop = stop_rx.clone();
+        let http = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        });
+        let tasks = vec![
+            tokio::spawn(async move { http.await.context("serving HTTP") }),
+            tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
+            tokio::spawn(workers::schedules(platform.clone(), embedded, stop_rx)),
+        ];
+        Ok(Self { addr, platform, stop, tasks })
     }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The adapters the server runs on, for tests that look behind the API.
+    pub fn platform(&self) -> &Platform {
+        &self.platform
+    }
+
+    /// Stop accepting requests, let in-flight work finish, and wait for every loop.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            task.await.context("a runner task panicked")??;
+        }
+        Ok(())
+    }
+}
+
+/// Ctrl-C or SIGTERM, registered before the server starts so that a signal sent as soon as
+/// it answers is never missed.
+#[cfg(unix)]
+fn install_shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+    let mut terminate = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn install_shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

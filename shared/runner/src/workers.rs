@@ -17,7 +17,7 @@ use tokio::sync::watch;
 const POLL: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(500);
 
-pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) {
+pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
     while !*stop.borrow() {
         let batch = match platform.queue.receive(topology::JOBS, 10, topology::JOBS_VISIBILITY, POLL).await {
             Ok(batch) => batch,
@@ -32,6 +32,7 @@ pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) {
         }
         process(&platform, batch).await;
     }
+    Ok(())
 }
 
 /// What Lambda's SQS integration does: invoke the handler with the batch, delete what
@@ -78,7 +79,7 @@ fn sqs_event(batch: &[Received]) -> SqsEvent {
 
 /// Fires due one-time schedules into their queues, and recurring schedules into their
 /// functions. A recurring schedule missed while the runner was down fires once on start.
-pub async fn schedules(platform: Platform, embedded: Arc<Embedded>, mut stop: watch::Receiver<bool>) {
+pub async fn schedules(platform: Platform, embedded: Arc<Embedded>, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
     let recurring: Vec<_> = topology::recurring()
         .into_iter()
         .filter_map(|r| match ScheduleExpression::parse(&r.expression) {
@@ -112,6 +113,7 @@ pub async fn schedules(platform: Platform, embedded: Arc<Embedded>, mut stop: wa
         }
         let _ = tokio::time::timeout(TICK, stop.changed()).await;
     }
+    Ok(())
 }
 
 async fn fire(platform: &Platform, name: &str) {

@@ -23,7 +23,9 @@ pub(crate) fn to_attr(value: &Value) -> AttributeValue {
         Value::Number(n) => AttributeValue::N(n.to_string()),
         Value::String(s) => AttributeValue::S(s.clone()),
         Value::Array(items) => AttributeValue::L(items.iter().map(to_attr).collect()),
-        Value::Object(map) => AttributeValue::M(map.iter().map(|(k, v)| (k.clone(), to_attr(v))).collect()),
+        Value::Object(map) => {
+            AttributeValue::M(map.iter().map(|(k, v)| (k.clone(), to_attr(v))).collect())
+        }
     }
 }
 
@@ -33,7 +35,9 @@ pub(crate) fn from_attr(attr: &AttributeValue) -> PortResult<Value> {
         AttributeValue::Bool(b) => Value::Bool(*b),
         AttributeValue::N(n) => Value::Number(parse_number(n)?),
         AttributeValue::S(s) => Value::String(s.clone()),
-        AttributeValue::L(items) => Value::Array(items.iter().map(from_attr).collect::<PortResult<_>>()?),
+        AttributeValue::L(items) => {
+            Value::Array(items.iter().map(from_attr).collect::<PortResult<_>>()?)
+        }
         AttributeValue::M(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| Ok((k.clone(), from_attr(v)?)))
@@ -41,7 +45,11 @@ pub(crate) fn from_attr(attr: &AttributeValue) -> PortResult<Value> {
         ),
         // Binary and set types are never written by this adapter; an item holding one was
         // written by something else and has no JSON meaning we could promise to keep.
-        other => return Err(PortError::Backend(format!("unsupported DynamoDB attribute type {other:?}"))),
+        other => {
+            return Err(PortError::Backend(format!(
+                "unsupported DynamoDB attribute type {other:?}"
+            )));
+        }
     })
 }
 
@@ -57,7 +65,9 @@ fn parse_number(n: &str) -> PortResult<Number> {
     n.parse::<f64>()
         .ok()
         .and_then(Number::from_f64)
-        .ok_or_else(|| PortError::Backend(format!("DynamoDB number {n:?} does not fit a JSON number")))
+        .ok_or_else(|| {
+            PortError::Backend(format!("DynamoDB number {n:?} does not fit a JSON number"))
+        })
 }
 
 pub(crate) fn key_attrs(key: &Key) -> Attrs {
@@ -84,7 +94,9 @@ pub(crate) fn attrs_to_item(mut attrs: Attrs) -> PortResult<Item> {
     let mut take_string = |name: &str| match attrs.remove(name) {
         None => Ok(None),
         Some(AttributeValue::S(s)) => Ok(Some(s)),
-        Some(other) => Err(PortError::Backend(format!("stored {name} is not a string: {other:?}"))),
+        Some(other) => Err(PortError::Backend(format!(
+            "stored {name} is not a string: {other:?}"
+        ))),
     };
     let pk = take_string(PK)?;
     let sk = take_string(SK)?;
@@ -96,7 +108,11 @@ pub(crate) fn attrs_to_item(mut attrs: Attrs) -> PortResult<Item> {
     let expires_at = match attrs.remove(TTL) {
         None => None,
         Some(AttributeValue::N(n)) => Some(parse_ttl(&n)?),
-        Some(other) => return Err(PortError::Backend(format!("stored ttl is not a number: {other:?}"))),
+        Some(other) => {
+            return Err(PortError::Backend(format!(
+                "stored ttl is not a number: {other:?}"
+            )));
+        }
     };
     let gsi1 = match (gsi1pk, gsi1sk) {
         (Some(pk), Some(sk)) => Some(Key { pk, sk }),
@@ -119,7 +135,12 @@ pub(crate) fn attrs_to_item(mut attrs: Attrs) -> PortResult<Item> {
 fn parse_ttl(n: &str) -> PortResult<i64> {
     n.parse::<i64>()
         .ok()
-        .or_else(|| n.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
+        .or_else(|| {
+            n.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(|f| f as i64)
+        })
         .ok_or_else(|| PortError::Backend(format!("stored ttl {n:?} is not epoch seconds")))
 }
 
@@ -137,7 +158,9 @@ mod tests {
 
     #[test]
     fn items_round_trip_with_reserved_attributes() {
-        let Value::Object(attrs) = json!({"name": "a", "n": 2}) else { unreachable!() };
+        let Value::Object(attrs) = json!({"name": "a", "n": 2}) else {
+            unreachable!()
+        };
         let item = Item::new(Key::new("p", "s"), attrs)
             .with_gsi1(Key::new("gp", "gs"))
             .with_expiry(1_700_000_000);
@@ -151,6 +174,8 @@ mod tests {
     fn foreign_types_are_errors_not_panics() {
         assert!(from_attr(&AttributeValue::Ss(vec!["a".into()])).is_err());
         assert!(from_attr(&AttributeValue::N("not-a-number".into())).is_err());
-        assert!(attrs_to_item(HashMap::from([(PK.into(), AttributeValue::S("p".into()))])).is_err());
+        assert!(
+            attrs_to_item(HashMap::from([(PK.into(), AttributeValue::S("p".into()))])).is_err()
+        );
     }
 }

@@ -92,7 +92,11 @@ impl Expr {
         let mut set = Vec::new();
         let mut remove = Vec::new();
         for (attr, value) in &update.set {
-            set.push(format!("{} = {}", self.name(attr), self.value(to_attr(value))));
+            set.push(format!(
+                "{} = {}",
+                self.name(attr),
+                self.value(to_attr(value))
+            ));
         }
         for attr in &update.remove {
             remove.push(self.name(attr));
@@ -134,7 +138,9 @@ mod tests {
     #[test]
     fn names_are_shared_and_only_used_ones_are_sent() {
         let mut e = Expr::default();
-        let cond = e.condition(&Condition::Equals("version".into(), json!(3)), 100).unwrap();
+        let cond = e
+            .condition(&Condition::Equals("version".into(), json!(3)), 100)
+            .unwrap();
         assert_eq!(
             cond,
             "((attribute_exists(#n0) AND (attribute_not_exists(#n1) OR #n1 > :v0)) AND #n2 = :v1)"

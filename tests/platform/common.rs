@@ -1,0 +1,73 @@
+//! A real runner on a random loopback port over a fresh data directory, and a client for it.
+
+use chrono::{Duration, Utc};
+use plasma::serve::Server;
+use plasma_gateway::DevKey;
+use reqwest::{Client, RequestBuilder, Response};
+use serde_json::Value;
+use std::future::Future;
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub server: Server,
+    pub url: String,
+    pub http: Client,
+    key: DevKey,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = Server::start(dir.path(), "127.0.0.1:0".parse().unwrap()).await.expect("runner starts");
+        let key = DevKey::load_or_create(dir.path()).expect("dev key");
+        Self {
+            url: server.url(),
+            server,
+            http: Client::new(),
+            key,
+            _dir: dir,
+        }
+    }
+
+    /// A development token for `tenant` with `roles`, valid for an hour.
+    pub fn token(&self, tenant: &str, roles: &[&str]) -> String {
+        self.key.issue(tenant, &format!("user-{tenant}"), roles, Duration::hours(1), Utc::now())
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.http.get(format!("{}{path}", self.url))
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.http.post(format!("{}{path}", self.url))
+    }
+
+    pub fn delete(&self, path: &str) -> RequestBuilder {
+        self.http.delete(format!("{}{path}", self.url))
+    }
+
+    pub async fn stop(self) {
+        self.server.stop().await.expect("runner stops cleanly");
+    }
+}
+
+/// The response's status and JSON body (Null for an empty body).
+pub async fn json(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    (status, body)
+}
+
+/// Poll `check` until it yields `Some`, for work the runner does in the background.
+pub async fn eventually<T, F: Future<Output = Option<T>>>(what: &str, mut check: impl FnMut() -> F) -> T {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
