@@ -19,7 +19,9 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = Server::start(dir.path(), "127.0.0.1:0".parse().unwrap()).await.expect("runner starts");
+        let server = Server::start(dir.path(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("runner starts");
         let key = DevKey::load_or_create(dir.path()).expect("dev key");
         Self {
             url: server.url(),
@@ -32,7 +34,13 @@ impl TestApp {
 
     /// A development token for `tenant` with `roles`, valid for an hour.
     pub fn token(&self, tenant: &str, roles: &[&str]) -> String {
-        self.key.issue(tenant, &format!("user-{tenant}"), roles, Duration::hours(1), Utc::now())
+        self.key.issue(
+            tenant,
+            &format!("user-{tenant}"),
+            roles,
+            Duration::hours(1),
+            Utc::now(),
+        )
     }
 
     pub fn get(&self, path: &str) -> RequestBuilder {
@@ -56,18 +64,28 @@ impl TestApp {
 pub async fn json(response: Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
     (status, body)
 }
 
 /// Poll `check` until it yields `Some`, for work the runner does in the background.
-pub async fn eventually<T, F: Future<Output = Option<T>>>(what: &str, mut check: impl FnMut() -> F) -> T {
+pub async fn eventually<T, F: Future<Output = Option<T>>>(
+    what: &str,
+    mut check: impl FnMut() -> F,
+) -> T {
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
         if let Some(value) = check().await {
             return value;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

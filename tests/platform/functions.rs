@@ -17,15 +17,26 @@ fn sample(name: &str) -> String {
 }
 
 fn platform(dir: &tempfile::TempDir) -> Platform {
-    Platform::embedded(dir.path(), "http://127.0.0.1:3000", Arc::new(SystemClock), Arc::new(UuidV7Ids)).unwrap()
+    Platform::embedded(
+        dir.path(),
+        "http://127.0.0.1:3000",
+        Arc::new(SystemClock),
+        Arc::new(UuidV7Ids),
+    )
+    .unwrap()
 }
 
 async fn call(platform: &Platform, event: &str) -> (u16, serde_json::Value) {
     let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
     let response = api::app(platform).oneshot(request).await.unwrap();
     let status = response.status().as_u16();
-    let bytes = axum::body::to_bytes(axum::body::Body::new(response.into_body()), usize::MAX).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    let bytes = axum::body::to_bytes(axum::body::Body::new(response.into_body()), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[tokio::test]
@@ -41,11 +52,15 @@ async fn api_takes_the_principal_from_the_jwt_authorizer() {
     let dir = tempfile::tempdir().unwrap();
     let p = platform(&dir);
     let (status, body) = call(&p, &sample("api-authorized.json")).await;
-    assert_eq!(status, 200, "the authorizer's admin claims grant admin:*: {body}");
+    assert_eq!(
+        status, 200,
+        "the authorizer's admin claims grant admin:*: {body}"
+    );
     assert!(body["items"].is_array(), "{body}");
 
     // Without the authorizer context the same bearer token is not trusted.
-    let mut event: serde_json::Value = serde_json::from_str(&sample("api-authorized.json")).unwrap();
+    let mut event: serde_json::Value =
+        serde_json::from_str(&sample("api-authorized.json")).unwrap();
     event["requestContext"]["authorizer"] = serde_json::Value::Null;
     let (status, body) = call(&p, &event.to_string()).await;
     assert_eq!(status, 401, "{body}");
@@ -60,13 +75,22 @@ async fn worker_stores_the_sample_batch_once_even_when_redelivered() {
     let records = event.records.len();
     assert!(records >= 2, "the sample holds a batch");
     for _ in 0..2 {
-        let response = worker::handler(&p, LambdaEvent::new(event.clone(), Context::default())).await.unwrap();
+        let response = worker::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+            .await
+            .unwrap();
         assert!(response.batch_item_failures.is_empty(), "{response:?}");
     }
     let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
-    let (entries, _) = AuditLog::new(p.items.clone()).query("acme", from, to, None, 100, None).await.unwrap();
-    assert_eq!(entries.len(), records, "one entry per event, not per delivery");
+    let (entries, _) = AuditLog::new(p.items.clone())
+        .query("acme", from, to, None, 100, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        entries.len(),
+        records,
+        "one entry per event, not per delivery"
+    );
 }
 
 #[tokio::test]
@@ -76,8 +100,14 @@ async fn worker_reports_only_the_failing_message() {
     let mut event: SqsEvent = serde_json::from_str(&sample("worker.json")).unwrap();
     event.records[0].body = Some("{\"not\": \"an envelope\"}".into());
     let bad_id = event.records[0].message_id.clone().unwrap();
-    let response = worker::handler(&p, LambdaEvent::new(event, Context::default())).await.unwrap();
-    let failed: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
+    let response = worker::handler(&p, LambdaEvent::new(event, Context::default()))
+        .await
+        .unwrap();
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
     assert_eq!(failed, vec![bad_id]);
 }
 
@@ -86,13 +116,24 @@ async fn housekeeping_runs_on_the_scheduled_event_sample() {
     let dir = tempfile::tempdir().unwrap();
     let p = platform(&dir);
     let event: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
-    let report = housekeeping::handler(&p, LambdaEvent::new(event.clone(), Context::default())).await.unwrap();
+    let report = housekeeping::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+        .await
+        .unwrap();
     assert_eq!(report.dead_letters, 0);
-    assert_eq!(report.queues.len(), plasma_platform::topology::queues().len());
-    let stored = plasma_platform::housekeeping::last_report(&p).await.unwrap();
+    assert_eq!(
+        report.queues.len(),
+        plasma_platform::topology::queues().len()
+    );
+    let stored = plasma_platform::housekeeping::last_report(&p)
+        .await
+        .unwrap();
     assert_eq!(stored, Some(report));
 
     let mut wrong = event;
     wrong.detail_type = "Object Created".into();
-    assert!(housekeeping::handler(&p, LambdaEvent::new(wrong, Context::default())).await.is_err());
+    assert!(
+        housekeeping::handler(&p, LambdaEvent::new(wrong, Context::default()))
+            .await
+            .is_err()
+    );
 }

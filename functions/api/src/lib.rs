@@ -30,5 +30,10 @@ fn jwt_claims(req: &Request) -> Option<Map<String, Value>> {
         return None;
     };
     let jwt = ctx.authorizer.as_ref()?.jwt.as_ref()?;
-    Some(jwt.claims.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Some(
+        jwt.claims
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }

@@ -26,7 +26,7 @@ use plasma_core::{
     Clock, Condition, Index, Item, ItemStore, Key, Page, PortError, PortResult, Query, SortKey,
     TxOp, Update,
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// BatchGetItem takes at most 100 keys, BatchWriteItem at most 25 requests.
@@ -205,23 +205,35 @@ fn may_create(condition: &Condition) -> bool {
     matches!(condition, Condition::None | Condition::NotExists)
 }
 
-/// User attributes may not touch the key and expiry attributes; `Update::expires_at` is the
-/// way to change the expiry.
+/// User attributes may not touch the key and expiry attributes (`Update::expires_at` is the
+/// way to change the expiry), nor one attribute twice, which DynamoDB refuses as overlapping
+/// paths. Checked here so the refusal does not depend on the backend (moto is laxer).
 fn validate_update(update: &Update) -> PortResult<()> {
+    let mut seen = HashSet::new();
     let touched = update
         .set
         .keys()
         .chain(&update.remove)
         .chain(update.add.iter().map(|(attr, _)| attr));
-    match touched
-        .into_iter()
-        .find(|attr| RESERVED_ATTRIBUTES.contains(&attr.as_str()))
-    {
-        Some(reserved) => Err(PortError::Invalid(format!(
-            "attribute name {reserved} is reserved"
-        ))),
-        None => Ok(()),
+    for attr in touched {
+        if RESERVED_ATTRIBUTES.contains(&attr.as_str()) {
+            return Err(PortError::Invalid(format!(
+                "attribute name {attr} is reserved"
+            )));
+        }
+        if !seen.insert(attr) {
+            return Err(PortError::Invalid(format!(
+                "update touches attribute {attr} twice"
+            )));
+        }
     }
+    Ok(())
+}
+
+/// DynamoDB refuses empty key strings outright; an item with one can never have been stored,
+/// so reads of such a key find nothing instead of failing.
+fn storable(key: &Key) -> bool {
+    !key.pk.is_empty() && !key.sk.is_empty()
 }
 
 /// The sort-key part of a query's key condition.
@@ -275,10 +287,24 @@ fn encode_cursor(key: &Attrs) -> PortResult<String> {
     Ok(URL_SAFE_NO_PAD.encode(serde_json::Value::Object(json).to_string()))
 }
 
-fn decode_cursor(cursor: &str) -> PortResult<Attrs> {
+/// Decode a cursor and check it came from a query of the same index and partition: DynamoDB
+/// would otherwise resume wherever a foreign key happens to sort.
+fn decode_cursor(cursor: &str, query: &Query) -> PortResult<Attrs> {
     let invalid = || PortError::Invalid(format!("malformed query cursor {cursor:?}"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let json: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    let (partition, expected): (&str, &[&str]) = match query.index {
+        Index::Primary => (PK, &[PK, SK]),
+        Index::Gsi1 => (GSI1PK, &[PK, SK, GSI1PK, GSI1SK]),
+    };
+    if json.len() != expected.len() || !expected.iter().all(|name| json.contains_key(*name)) {
+        return Err(invalid());
+    }
+    if json.get(partition) != Some(&query.pk) {
+        return Err(PortError::Invalid(
+            "query cursor belongs to another query".into(),
+        ));
+    }
     Ok(json
         .into_iter()
         .map(|(k, v)| (k, AttributeValue::S(v)))
@@ -307,6 +333,9 @@ fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Ve
 #[async_trait]
 impl ItemStore for DynamoItemStore {
     async fn get(&self, key: &Key) -> PortResult<Option<Item>> {
+        if !storable(key) {
+            return Ok(None);
+        }
         let now = self.now();
         // Strongly consistent, like the embedded store: a read after a write sees it.
         let out = self
@@ -384,6 +413,14 @@ impl ItemStore for DynamoItemStore {
     }
 
     async fn delete(&self, key: &Key, condition: Condition) -> PortResult<()> {
+        if !storable(key) {
+            return match condition {
+                Condition::None | Condition::NotExists => Ok(()),
+                Condition::Exists | Condition::Equals(..) => {
+                    Err(PortError::Conflict(format!("{key:?} does not exist")))
+                }
+            };
+        }
         let mut e = Expr::default();
         let condition = e.condition(&condition, self.now());
         let (names, values) = e.into_parts();
@@ -401,7 +438,11 @@ impl ItemStore for DynamoItemStore {
     }
 
     async fn query(&self, query: Query) -> PortResult<Page> {
-        let start = query.cursor.as_deref().map(decode_cursor).transpose()?;
+        let start = query
+            .cursor
+            .as_deref()
+            .map(|cursor| decode_cursor(cursor, &query))
+            .transpose()?;
         let limit = match query.limit {
             Some(0) => return Err(PortError::Invalid("query limit must be at least 1".into())),
             Some(n) => Some(i32::try_from(n).unwrap_or(i32::MAX)),
@@ -456,8 +497,13 @@ impl ItemStore for DynamoItemStore {
     }
 
     async fn batch_get(&self, keys: &[Key]) -> PortResult<Vec<Item>> {
-        // BatchGetItem rejects a request naming the same key twice.
-        let keys: Vec<&Key> = keys.iter().collect::<BTreeSet<_>>().into_iter().collect();
+        // BatchGetItem rejects a request naming the same key twice, or an empty key string.
+        let keys: Vec<&Key> = keys
+            .iter()
+            .filter(|key| storable(key))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut items = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(BATCH_GET_MAX) {
             let mut request = KeysAndAttributes::builder()
@@ -502,26 +548,24 @@ impl ItemStore for DynamoItemStore {
     }
 
     async fn batch_write(&self, puts: Vec<Item>, deletes: Vec<Key>) -> PortResult<()> {
-        let mut seen = BTreeSet::new();
-        for key in puts.iter().map(|item| &item.key).chain(&deletes) {
-            if !seen.insert(key) {
-                return Err(PortError::Invalid(format!(
-                    "a batch write may touch each item once; {key:?} appears twice"
-                )));
-            }
+        puts.iter().try_for_each(validate_item)?;
+        // BatchWriteItem refuses a request touching one key twice. Writing the puts in order
+        // and then the deletes (what the embedded store does) comes to the same as keeping
+        // the last put of each key and dropping the puts of deleted keys.
+        let deleted: BTreeSet<&Key> = deletes.iter().collect();
+        let mut last_puts: BTreeMap<&Key, &Item> = BTreeMap::new();
+        for item in puts.iter().filter(|item| !deleted.contains(&item.key)) {
+            last_puts.insert(&item.key, item);
         }
-        for item in &puts {
-            validate_item(item)?;
-        }
-        let mut requests = Vec::with_capacity(puts.len() + deletes.len());
-        for item in &puts {
+        let mut requests = Vec::with_capacity(last_puts.len() + deleted.len());
+        for item in last_puts.into_values() {
             let put = PutRequest::builder()
                 .set_item(Some(item_to_attrs(item)))
                 .build()
                 .map_err(|err| build_error("dynamodb BatchWriteItem", err))?;
             requests.push(WriteRequest::builder().put_request(put).build());
         }
-        for key in &deletes {
+        for key in deleted.into_iter().filter(|key| storable(key)) {
             let delete = DeleteRequest::builder()
                 .set_key(Some(key_attrs(key)))
                 .build()
@@ -610,12 +654,19 @@ mod tests {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         );
-        assert_eq!(decode_cursor(&cursor).unwrap(), key);
-        assert!(matches!(decode_cursor("!!"), Err(PortError::Invalid(_))));
-        assert!(matches!(
-            decode_cursor(&URL_SAFE_NO_PAD.encode("[1]")),
-            Err(PortError::Invalid(_))
-        ));
+        assert_eq!(decode_cursor(&cursor, &Query::partition("p")).unwrap(), key);
+        let garbage = URL_SAFE_NO_PAD.encode("[1]");
+        for (cursor, query) in [
+            (cursor.as_str(), Query::partition("other")),
+            (cursor.as_str(), Query::gsi1("p")),
+            ("!!", Query::partition("p")),
+            (garbage.as_str(), Query::partition("p")),
+        ] {
+            assert!(matches!(
+                decode_cursor(cursor, &query),
+                Err(PortError::Invalid(_))
+            ));
+        }
     }
 
     #[test]
@@ -650,6 +701,7 @@ mod tests {
             Update::default().set("ttl", 1),
             Update::default().remove("GSI1PK"),
             Update::default().add("PK", 1),
+            Update::default().set("a", 1).remove("a"),
         ] {
             assert!(matches!(
                 validate_update(&update),

@@ -104,6 +104,16 @@ impl EventBridgeBus {
 #[async_trait]
 impl EventBus for EventBridgeBus {
     async fn publish(&self, events: Vec<Event>) -> PortResult<Vec<String>> {
+        // EventBridge fails such entries one by one after accepting the request; refusing
+        // the whole publish up front keeps it all-or-nothing, as on the embedded bus.
+        if let Some(bad) = events
+            .iter()
+            .find(|e| e.source.is_empty() || e.detail_type.is_empty() || !e.detail.is_object())
+        {
+            return Err(PortError::Invalid(format!(
+                "event needs a source, a detail-type and an object detail: {bad:?}"
+            )));
+        }
         let mut ids = Vec::with_capacity(events.len());
         for chunk in events.chunks(MAX_PUT_EVENTS) {
             ids.extend(self.publish_chunk(chunk).await?);

@@ -16,6 +16,9 @@ use std::time::Duration;
 
 /// ListObjectsV2 returns at most 1000 keys per call whatever max-keys asks for.
 const LIST_MAX: u32 = 1000;
+/// S3's limits on presigned URL lifetimes and user metadata.
+const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+const MAX_METADATA_BYTES: usize = 2048;
 
 pub struct S3BlobStore {
     client: Client,
@@ -39,6 +42,28 @@ fn timestamp(t: Option<&SmithyDateTime>) -> PortResult<DateTime<Utc>> {
         .ok_or_else(|| PortError::Backend(format!("s3 Last-Modified {t} is out of range")))
 }
 
+/// S3 sends user metadata as `x-amz-meta-*` headers and would refuse or mangle (lower-case,
+/// re-encode) what does not fit one; refuse it the way the embedded store does.
+fn check_metadata(metadata: &BTreeMap<String, String>) -> PortResult<()> {
+    let size: usize = metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
+    let bad_name = |k: &String| {
+        k.is_empty()
+            || !k
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b))
+    };
+    let bad_value = |v: &String| !v.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if size > MAX_METADATA_BYTES
+        || metadata.keys().any(bad_name)
+        || metadata.values().any(bad_value)
+    {
+        return Err(PortError::Invalid(format!(
+            "blob metadata needs names of [a-z0-9-_], printable ASCII values, {MAX_METADATA_BYTES} bytes in all"
+        )));
+    }
+    Ok(())
+}
+
 fn size(length: Option<i64>) -> u64 {
     length
         .and_then(|n| u64::try_from(n).ok())
@@ -53,6 +78,7 @@ fn metadata(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
 impl BlobStore for S3BlobStore {
     async fn put(&self, key: &str, body: Bytes, options: PutOptions) -> PortResult<BlobMeta> {
         validate_key(key)?;
+        check_metadata(&options.metadata)?;
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -187,13 +213,17 @@ impl BlobStore for S3BlobStore {
         expires_in: Duration,
     ) -> PortResult<PresignedRequest> {
         validate_key(key)?;
-        let config = PresigningConfig::expires_in(expires_in).map_err(|err| {
+        // SigV4 counts the lifetime in whole seconds, 1 to 7 days' worth.
+        let lifetime = Duration::from_secs(expires_in.as_secs());
+        if lifetime < Duration::from_secs(1) || lifetime > MAX_PRESIGN {
+            return Err(PortError::Invalid(format!(
+                "presigned URLs last 1 second to {MAX_PRESIGN:?}, not {expires_in:?}"
+            )));
+        }
+        let config = PresigningConfig::expires_in(lifetime).map_err(|err| {
             PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}"))
         })?;
-        let expires_at = Utc::now()
-            + chrono::Duration::from_std(expires_in).map_err(|err| {
-                PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}"))
-            })?;
+        let expires_at = Utc::now() + chrono::Duration::seconds(lifetime.as_secs() as i64);
         // A content type given here is signed, so the client must send exactly it.
         let presigned = self
             .client

@@ -146,7 +146,10 @@ impl Scheduler for EventBridgeScheduler {
     }
 
     async fn cancel(&self, name: &str) -> PortResult<bool> {
-        validate_schedule_name(name)?;
+        // A name EventBridge would refuse cannot name a schedule.
+        if validate_schedule_name(name).is_err() {
+            return Ok(false);
+        }
         match self
             .client
             .delete_schedule()
@@ -168,7 +171,9 @@ impl Scheduler for EventBridgeScheduler {
     }
 
     async fn get(&self, name: &str) -> PortResult<Option<OneTimeSchedule>> {
-        validate_schedule_name(name)?;
+        if validate_schedule_name(name).is_err() {
+            return Ok(None);
+        }
         let out = match self
             .client
             .get_schedule()
@@ -188,7 +193,10 @@ impl Scheduler for EventBridgeScheduler {
             Err(err) => return Err(sdk_error("scheduler GetSchedule", err)),
         };
         let expression = out.schedule_expression.unwrap_or_default();
-        let ScheduleExpression::At(at) = ScheduleExpression::parse(&expression)? else {
+        let parsed = ScheduleExpression::parse(&expression).map_err(|err| {
+            PortError::Backend(format!("schedule {name} in group {}: {err}", self.group))
+        })?;
+        let ScheduleExpression::At(at) = parsed else {
             return Err(PortError::Backend(format!(
                 "schedule {name} in group {} is recurring ({expression}), not one-time",
                 self.group
@@ -206,6 +214,10 @@ impl Scheduler for EventBridgeScheduler {
     }
 
     async fn list(&self, prefix: &str) -> PortResult<Vec<OneTimeSchedule>> {
+        // EventBridge refuses a NamePrefix no name could start with; nothing matches it.
+        if !prefix.is_empty() && validate_schedule_name(prefix).is_err() {
+            return Ok(Vec::new());
+        }
         let mut names = Vec::new();
         let mut next_token = None;
         loop {

@@ -18,6 +18,8 @@ use std::time::Duration;
 const MAX_DELAY: u64 = 15 * 60;
 const MAX_VISIBILITY: u64 = 12 * 60 * 60;
 const MAX_WAIT: u64 = 20;
+const MAX_BODY_BYTES: usize = 256 * 1024;
+const MAX_ATTRIBUTES: usize = 10;
 
 /// Entries of a batch SQS reports as failed are sent once more before giving up.
 const BATCH_RETRIES: u32 = 1;
@@ -135,7 +137,20 @@ fn seconds(duration: Duration, max: u64) -> Option<i32> {
     }
 }
 
-fn delay_seconds(message: &OutMessage) -> PortResult<Option<i32>> {
+/// SQS's limits on a message, checked before sending so that the refusal is the same
+/// `PortError::Invalid` as on the embedded queue. Returns the delay in seconds.
+fn check_message(message: &OutMessage) -> PortResult<Option<i32>> {
+    if message.body.is_empty() || message.body.len() > MAX_BODY_BYTES {
+        return Err(PortError::Invalid(format!(
+            "message body must be 1 to {MAX_BODY_BYTES} bytes, got {}",
+            message.body.len()
+        )));
+    }
+    if message.attributes.len() > MAX_ATTRIBUTES {
+        return Err(PortError::Invalid(format!(
+            "a message holds at most {MAX_ATTRIBUTES} attributes"
+        )));
+    }
     message
         .delay
         .map(|delay| {
@@ -171,7 +186,7 @@ fn batch_entry(index: usize, message: &OutMessage) -> PortResult<SendMessageBatc
     SendMessageBatchRequestEntry::builder()
         .id(index.to_string())
         .message_body(&message.body)
-        .set_delay_seconds(delay_seconds(message)?)
+        .set_delay_seconds(check_message(message)?)
         .set_message_attributes(message_attributes(message)?)
         .build()
         .map_err(|err| build_error("sqs SendMessageBatch", err))
@@ -226,7 +241,7 @@ impl Queue for SqsQueue {
             .send_message()
             .queue_url(self.url(queue)?)
             .message_body(&message.body)
-            .set_delay_seconds(delay_seconds(&message)?)
+            .set_delay_seconds(check_message(&message)?)
             .set_message_attributes(message_attributes(&message)?)
             .send()
             .await
@@ -264,8 +279,11 @@ impl Queue for SqsQueue {
                 "visibility timeout {visibility:?} exceeds SQS's 12 hours"
             ))
         })?;
-        // Waiting less than asked is within "up to `wait`"; SQS long-polls for 20 s at most.
-        let wait_secs = seconds(wait, MAX_WAIT).unwrap_or(MAX_WAIT as i32);
+        let wait_secs = seconds(wait, MAX_WAIT).ok_or_else(|| {
+            PortError::Invalid(format!(
+                "wait {wait:?} exceeds SQS's 20 seconds of long polling"
+            ))
+        })?;
         let out = self
             .client
             .receive_message()
@@ -286,14 +304,26 @@ impl Queue for SqsQueue {
     }
 
     async fn delete(&self, queue: &str, receipt: &str) -> PortResult<()> {
-        self.client
+        match self
+            .client
             .delete_message()
             .queue_url(self.url(queue)?)
             .receipt_handle(receipt)
             .send()
             .await
-            .map_err(|err| sdk_error(&format!("sqs DeleteMessage {queue}"), err))?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            // SQS accepts a stale receipt silently but refuses one it cannot parse; the port
+            // (and the embedded queue) treat both alike: nothing to delete, nothing wrong.
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_receipt_handle_is_invalid()) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(sdk_error(&format!("sqs DeleteMessage {queue}"), err)),
+        }
     }
 
     async fn change_visibility(

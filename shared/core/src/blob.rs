@@ -76,9 +76,13 @@ pub fn validate_key(key: &str) -> PortResult<()> {
         || key.starts_with('/')
         || key.contains('\\')
         || key.chars().any(char::is_control)
-        || key.split('/').any(|s| s.is_empty() || s == "." || s == "..");
+        || key
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..");
     if bad {
-        return Err(crate::PortError::Invalid(format!("invalid blob key {key:?}")));
+        return Err(crate::PortError::Invalid(format!(
+            "invalid blob key {key:?}"
+        )));
     }
     Ok(())
 }
@@ -89,7 +93,9 @@ mod tests {
 
     #[test]
     fn keys_cannot_escape() {
-        for bad in ["", "/abs", "a/../b", "a//b", "..", "a/./b", "a\\b", "a\nb", "a/"] {
+        for bad in [
+            "", "/abs", "a/../b", "a//b", "..", "a/./b", "a\\b", "a\nb", "a/",
+        ] {
             assert!(validate_key(bad).is_err(), "{bad:?} accepted");
         }
         for good in ["a", "tenants/acme/docs/x.pdf", "a b/ü.txt"] {

@@ -15,7 +15,9 @@ pub enum ConfigError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Backend {
     /// SQLite and files under `data_dir`; no AWS account needed.
-    Embedded { data_dir: PathBuf },
+    Embedded {
+        data_dir: PathBuf,
+    },
     Aws(AwsConfig),
 }
 
@@ -44,7 +46,10 @@ pub const DEFAULT_DATA_DIR: &str = ".plasma";
 
 /// `PLASMA_QUEUE_<NAME>_URL` for the logical queue `name` (`jobs-dlq` → `PLASMA_QUEUE_JOBS_DLQ_URL`).
 pub fn queue_url_var(name: &str) -> String {
-    format!("PLASMA_QUEUE_{}_URL", name.to_ascii_uppercase().replace('-', "_"))
+    format!(
+        "PLASMA_QUEUE_{}_URL",
+        name.to_ascii_uppercase().replace('-', "_")
+    )
 }
 
 impl Config {
@@ -54,7 +59,10 @@ impl Config {
         Self::from_lookup(|k| std::env::var(k).ok(), queues)
     }
 
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, queues: &[&str]) -> Result<Self, ConfigError> {
+    pub fn from_lookup(
+        get: impl Fn(&str) -> Option<String>,
+        queues: &[&str],
+    ) -> Result<Self, ConfigError> {
         let required = |var: &str| -> Result<String, ConfigError> {
             match get(var) {
                 Some(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
@@ -67,7 +75,9 @@ impl Config {
         };
         let backend = match get(BACKEND_VAR).as_deref().map(str::trim) {
             None | Some("embedded") => Backend::Embedded {
-                data_dir: PathBuf::from(get(DATA_DIR_VAR).unwrap_or_else(|| DEFAULT_DATA_DIR.into())),
+                data_dir: PathBuf::from(
+                    get(DATA_DIR_VAR).unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
+                ),
             },
             Some("aws") => {
                 let mut queue_urls = BTreeMap::new();
@@ -122,7 +132,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -131,7 +144,10 @@ mod tests {
         ("PLASMA_TABLE", "t"),
         ("PLASMA_BUCKET", "b"),
         ("PLASMA_EVENT_BUS", "bus"),
-        ("PLASMA_QUEUE_JOBS_URL", "https://sqs.eu-west-1.amazonaws.com/1/jobs"),
+        (
+            "PLASMA_QUEUE_JOBS_URL",
+            "https://sqs.eu-west-1.amazonaws.com/1/jobs",
+        ),
         ("PLASMA_SCHEDULER_GROUP", "g"),
         ("PLASMA_SCHEDULER_ROLE_ARN", "arn:aws:iam::1:role/r"),
     ];
@@ -139,20 +155,34 @@ mod tests {
     #[test]
     fn defaults_to_embedded_in_dot_plasma() {
         let c = Config::from_lookup(lookup(&[]), &["jobs"]).unwrap();
-        assert_eq!(c.backend, Backend::Embedded { data_dir: ".plasma".into() });
+        assert_eq!(
+            c.backend,
+            Backend::Embedded {
+                data_dir: ".plasma".into()
+            }
+        );
     }
 
     #[test]
     fn aws_reads_every_resource() {
         let c = Config::from_lookup(lookup(&AWS), &["jobs"]).unwrap();
-        let Backend::Aws(aws) = c.backend else { panic!("not aws") };
+        let Backend::Aws(aws) = c.backend else {
+            panic!("not aws")
+        };
         assert_eq!(aws.table, "t");
-        assert_eq!(aws.queue_urls["jobs"], "https://sqs.eu-west-1.amazonaws.com/1/jobs");
+        assert_eq!(
+            aws.queue_urls["jobs"],
+            "https://sqs.eu-west-1.amazonaws.com/1/jobs"
+        );
     }
 
     #[test]
     fn errors_name_the_variable() {
-        let missing: Vec<_> = AWS.iter().copied().filter(|(k, _)| *k != "PLASMA_BUCKET").collect();
+        let missing: Vec<_> = AWS
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "PLASMA_BUCKET")
+            .collect();
         assert_eq!(
             Config::from_lookup(lookup(&missing), &["jobs"]),
             Err(ConfigError::Missing("PLASMA_BUCKET".into()))

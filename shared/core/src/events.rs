@@ -76,7 +76,8 @@ pub struct Rule {
 impl Rule {
     pub fn matches(&self, event: &Event) -> bool {
         self.sources.iter().any(|s| s == &event.source)
-            && (self.detail_types.is_empty() || self.detail_types.iter().any(|d| d == &event.detail_type))
+            && (self.detail_types.is_empty()
+                || self.detail_types.iter().any(|d| d == &event.detail_type))
     }
 
     /// The EventBridge event pattern equivalent to this rule (what template.yaml declares).

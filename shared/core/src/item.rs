@@ -70,8 +70,9 @@ impl Item {
 
     /// Deserialize the attributes into a domain type.
     pub fn parse<T: serde::de::DeserializeOwned>(&self) -> PortResult<T> {
-        serde_json::from_value(Value::Object(self.attrs.clone()))
-            .map_err(|e| crate::PortError::Backend(format!("stored item {:?} is malformed: {e}", self.key)))
+        serde_json::from_value(Value::Object(self.attrs.clone())).map_err(|e| {
+            crate::PortError::Backend(format!("stored item {:?} is malformed: {e}", self.key))
+        })
     }
 
     /// True when the item has expired at `now` (epoch seconds).
@@ -237,10 +238,18 @@ pub trait ItemStore: Send + Sync {
 /// Checks shared by both adapters before a write reaches the backend.
 pub fn validate_item(item: &Item) -> PortResult<()> {
     if item.key.pk.is_empty() || item.key.sk.is_empty() {
-        return Err(crate::PortError::Invalid("pk and sk must not be empty".into()));
+        return Err(crate::PortError::Invalid(
+            "pk and sk must not be empty".into(),
+        ));
     }
-    if let Some(reserved) = item.attrs.keys().find(|k| RESERVED_ATTRIBUTES.contains(&k.as_str())) {
-        return Err(crate::PortError::Invalid(format!("attribute name {reserved} is reserved")));
+    if let Some(reserved) = item
+        .attrs
+        .keys()
+        .find(|k| RESERVED_ATTRIBUTES.contains(&k.as_str()))
+    {
+        return Err(crate::PortError::Invalid(format!(
+            "attribute name {reserved} is reserved"
+        )));
     }
     Ok(())
 }

@@ -82,7 +82,12 @@ pub trait Queue: Send + Sync {
     ) -> PortResult<Vec<Received>>;
     async fn delete(&self, queue: &str, receipt: &str) -> PortResult<()>;
     /// Extend or shorten the invisibility of a received message (0 releases it at once).
-    async fn change_visibility(&self, queue: &str, receipt: &str, visibility: Duration) -> PortResult<()>;
+    async fn change_visibility(
+        &self,
+        queue: &str,
+        receipt: &str,
+        visibility: Duration,
+    ) -> PortResult<()>;
     /// Approximate counts, as SQS reports them.
     async fn depth(&self, queue: &str) -> PortResult<QueueDepth>;
     async fn health(&self) -> PortResult<String>;

@@ -21,11 +21,17 @@ pub enum ScheduleExpression {
 
 impl ScheduleExpression {
     pub fn parse(expr: &str) -> PortResult<Self> {
-        let invalid = |why: &str| PortError::Invalid(format!("schedule expression {expr:?}: {why}"));
+        let invalid =
+            |why: &str| PortError::Invalid(format!("schedule expression {expr:?}: {why}"));
         let inner = |prefix: &str| expr.strip_prefix(prefix).and_then(|r| r.strip_suffix(')'));
         if let Some(rate) = inner("rate(") {
-            let (n, unit) = rate.trim().split_once(' ').ok_or_else(|| invalid("want rate(N unit)"))?;
-            let n: i64 = n.parse().map_err(|_| invalid("rate value is not a whole number"))?;
+            let (n, unit) = rate
+                .trim()
+                .split_once(' ')
+                .ok_or_else(|| invalid("want rate(N unit)"))?;
+            let n: i64 = n
+                .parse()
+                .map_err(|_| invalid("rate value is not a whole number"))?;
             if n < 1 {
                 return Err(invalid("rate value must be positive"));
             }
@@ -33,16 +39,24 @@ impl ScheduleExpression {
                 ("minute", 1) | ("minutes", 2..) => Duration::minutes(1),
                 ("hour", 1) | ("hours", 2..) => Duration::hours(1),
                 ("day", 1) | ("days", 2..) => Duration::days(1),
-                _ => return Err(invalid("unit must be minute(s), hour(s) or day(s), singular for 1")),
+                _ => {
+                    return Err(invalid(
+                        "unit must be minute(s), hour(s) or day(s), singular for 1",
+                    ));
+                }
             };
             Ok(Self::Rate(per * n as i32))
         } else if let Some(cron) = inner("cron(") {
             let fields: Vec<&str> = cron.split_whitespace().collect();
             if fields.len() != 6 {
-                return Err(invalid("cron takes 6 fields: minutes hours day-of-month month day-of-week year"));
+                return Err(invalid(
+                    "cron takes 6 fields: minutes hours day-of-month month day-of-week year",
+                ));
             }
             if (fields[2] == "?") == (fields[4] == "?") {
-                return Err(invalid("exactly one of day-of-month and day-of-week must be '?'"));
+                return Err(invalid(
+                    "exactly one of day-of-month and day-of-week must be '?'",
+                ));
             }
             // EventBridge has no seconds field and numbers weekdays 1-7 from Sunday (Quartz).
             let pattern = format!("0 {}", fields.join(" "));
@@ -114,7 +128,9 @@ pub trait Scheduler: Send + Sync {
 pub fn validate_schedule_name(name: &str) -> PortResult<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if ok {
         Ok(())
     } else {
@@ -135,8 +151,14 @@ mod tests {
     #[test]
     fn rate_fires_on_period_boundaries() {
         let e = ScheduleExpression::parse("rate(5 minutes)").unwrap();
-        assert_eq!(e.next_after(t("2026-01-01T10:02:10Z")), Some(t("2026-01-01T10:05:00Z")));
-        assert_eq!(e.next_after(t("2026-01-01T10:05:00Z")), Some(t("2026-01-01T10:10:00Z")));
+        assert_eq!(
+            e.next_after(t("2026-01-01T10:02:10Z")),
+            Some(t("2026-01-01T10:05:00Z"))
+        );
+        assert_eq!(
+            e.next_after(t("2026-01-01T10:05:00Z")),
+            Some(t("2026-01-01T10:10:00Z"))
+        );
         assert!(ScheduleExpression::parse("rate(1 minutes)").is_err());
         assert!(ScheduleExpression::parse("rate(0 hours)").is_err());
         assert!(ScheduleExpression::parse("rate(2 weeks)").is_err());
@@ -147,19 +169,34 @@ mod tests {
         // 08:00 every Monday (weekday 2 in EventBridge numbering).
         let e = ScheduleExpression::parse("cron(0 8 ? * 2 *)").unwrap();
         // 2026-01-01 is a Thursday; the next Monday is the 5th.
-        assert_eq!(e.next_after(t("2026-01-01T00:00:00Z")), Some(t("2026-01-05T08:00:00Z")));
+        assert_eq!(
+            e.next_after(t("2026-01-01T00:00:00Z")),
+            Some(t("2026-01-05T08:00:00Z"))
+        );
         let mon = ScheduleExpression::parse("cron(30 6 ? * MON *)").unwrap();
-        assert_eq!(mon.next_after(t("2026-01-05T06:30:00Z")), Some(t("2026-01-12T06:30:00Z")));
-        assert!(ScheduleExpression::parse("cron(0 8 * * * *)").is_err(), "needs one '?'");
+        assert_eq!(
+            mon.next_after(t("2026-01-05T06:30:00Z")),
+            Some(t("2026-01-12T06:30:00Z"))
+        );
+        assert!(
+            ScheduleExpression::parse("cron(0 8 * * * *)").is_err(),
+            "needs one '?'"
+        );
         assert!(ScheduleExpression::parse("cron(0 8 * *)").is_err());
     }
 
     #[test]
     fn at_fires_once() {
         let e = ScheduleExpression::parse("at(2026-03-01T12:00:00)").unwrap();
-        assert_eq!(e.next_after(t("2026-02-01T00:00:00Z")), Some(t("2026-03-01T12:00:00Z")));
+        assert_eq!(
+            e.next_after(t("2026-02-01T00:00:00Z")),
+            Some(t("2026-03-01T12:00:00Z"))
+        );
         assert_eq!(e.next_after(t("2026-03-01T12:00:00Z")), None);
-        assert_eq!(ScheduleExpression::at(t("2026-03-01T12:00:00Z")), "at(2026-03-01T12:00:00)");
+        assert_eq!(
+            ScheduleExpression::at(t("2026-03-01T12:00:00Z")),
+            "at(2026-03-01T12:00:00)"
+        );
     }
 
     #[test]

@@ -6,10 +6,10 @@ use crate::principal::Principal;
 use crate::rbac::Permission;
 use crate::routes::Api;
 use axum::Extension;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use plasma_http::{ApiJson, Problem};
 use serde::Deserialize;
@@ -18,10 +18,34 @@ use std::sync::Arc;
 
 pub fn routes(api: Api) -> Api {
     let gw = api.gateway().clone();
-    api.route(Method::POST, "/admin/api-keys", Permission::Admin, create_key, gw.clone())
-        .route(Method::GET, "/admin/api-keys", Permission::Admin, list_keys, gw.clone())
-        .route(Method::DELETE, "/admin/api-keys/{id}", Permission::Admin, revoke_key, gw.clone())
-        .route(Method::GET, "/admin/audit", Permission::Admin, query_audit, gw)
+    api.route(
+        Method::POST,
+        "/admin/api-keys",
+        Permission::Admin,
+        create_key,
+        gw.clone(),
+    )
+    .route(
+        Method::GET,
+        "/admin/api-keys",
+        Permission::Admin,
+        list_keys,
+        gw.clone(),
+    )
+    .route(
+        Method::DELETE,
+        "/admin/api-keys/{id}",
+        Permission::Admin,
+        revoke_key,
+        gw.clone(),
+    )
+    .route(
+        Method::GET,
+        "/admin/audit",
+        Permission::Admin,
+        query_audit,
+        gw,
+    )
 }
 
 async fn create_key(
@@ -30,10 +54,17 @@ async fn create_key(
     ApiJson(new): ApiJson<NewKey>,
 ) -> Result<Response, Problem> {
     let (key, secret) = gw.keys.create(&who.tenant, &who.subject, new).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "key": key, "secret": secret }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "key": key, "secret": secret })),
+    )
+        .into_response())
 }
 
-async fn list_keys(State(gw): State<Arc<Gateway>>, Extension(who): Extension<Principal>) -> Result<Json<serde_json::Value>, Problem> {
+async fn list_keys(
+    State(gw): State<Arc<Gateway>>,
+    Extension(who): Extension<Principal>,
+) -> Result<Json<serde_json::Value>, Problem> {
     let items: Vec<ApiKey> = gw.keys.list(&who.tenant).await?;
     Ok(Json(json!({ "items": items })))
 }
@@ -71,6 +102,9 @@ async fn query_audit(
         return Err(Problem::invalid("from must not be after to").with("field", "from"));
     }
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let (items, next) = gw.audit_log.query(&who.tenant, from, to, q.actor.as_deref(), limit, q.cursor).await?;
+    let (items, next) = gw
+        .audit_log
+        .query(&who.tenant, from, to, q.actor.as_deref(), limit, q.cursor)
+        .await?;
     Ok(Json(json!({ "items": items, "next": next })))
 }

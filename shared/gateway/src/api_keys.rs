@@ -5,7 +5,9 @@ use crate::principal::Principal;
 use crate::rbac::{Permission, Role};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use plasma_core::{Clock, Condition, IdGen, Item, ItemStore, Key, PortError, PortResult, Query, Update};
+use plasma_core::{
+    Clock, Condition, IdGen, Item, ItemStore, Key, PortError, PortResult, Query, Update,
+};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,20 +67,34 @@ impl ApiKeys {
     }
 
     /// Returns the stored key and the secret, which is never retrievable again.
-    pub async fn create(&self, tenant: &str, created_by: &str, new: NewKey) -> PortResult<(ApiKey, String)> {
+    pub async fn create(
+        &self,
+        tenant: &str,
+        created_by: &str,
+        new: NewKey,
+    ) -> PortResult<(ApiKey, String)> {
         let now = self.clock.now();
         if new.name.trim().is_empty() || new.name.len() > 100 {
-            return Err(PortError::Invalid("name must be 1 to 100 characters".into()));
+            return Err(PortError::Invalid(
+                "name must be 1 to 100 characters".into(),
+            ));
         }
         if new.expires_at.is_some_and(|t| t <= now) {
-            return Err(PortError::Invalid("expires_at must be in the future".into()));
+            return Err(PortError::Invalid(
+                "expires_at must be in the future".into(),
+            ));
         }
         if new.role == Role::Admin {
-            return Err(PortError::Invalid("API keys cannot carry the admin role".into()));
+            return Err(PortError::Invalid(
+                "API keys cannot carry the admin role".into(),
+            ));
         }
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
-        let secret = format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+        let secret = format!(
+            "{PREFIX}{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+        );
         let key = ApiKey {
             id: self.ids.new_id(),
             name: new.name.trim().to_string(),
@@ -93,7 +109,8 @@ impl ApiKeys {
         };
         let mut attrs = to_attrs(&key)?;
         attrs.insert("tenant".into(), tenant.into());
-        let item = Item::new(key_of(tenant, &key.id), attrs).with_gsi1(Key::new(format!("APIKEY#{}", hash(&secret)), "APIKEY"));
+        let item = Item::new(key_of(tenant, &key.id), attrs)
+            .with_gsi1(Key::new(format!("APIKEY#{}", hash(&secret)), "APIKEY"));
         self.items.put(item, Condition::NotExists).await?;
         Ok((key, secret))
     }
@@ -102,7 +119,14 @@ impl ApiKeys {
         let mut keys = Vec::new();
         let mut cursor = None;
         loop {
-            let page = self.items.query(Query::partition(format!("T#{tenant}")).prefix("APIKEY#").after(cursor)).await?;
+            let page = self
+                .items
+                .query(
+                    Query::partition(format!("T#{tenant}"))
+                        .prefix("APIKEY#")
+                        .after(cursor),
+                )
+                .await?;
             for item in &page.items {
                 keys.push(item.parse()?);
             }
@@ -116,7 +140,11 @@ impl ApiKeys {
     /// Revoke; `Ok(false)` when the tenant has no such key.
     pub async fn revoke(&self, tenant: &str, id: &str) -> PortResult<bool> {
         let update = Update::default().set("revoked_at", self.clock.now().to_rfc3339());
-        match self.items.update(&key_of(tenant, id), update, Condition::Exists).await {
+        match self
+            .items
+            .update(&key_of(tenant, id), update, Condition::Exists)
+            .await
+        {
             Ok(_) => Ok(true),
             Err(PortError::Conflict(_)) => Ok(false),
             Err(e) => Err(e),
@@ -128,7 +156,10 @@ impl ApiKeys {
         if !secret.starts_with(PREFIX) {
             return Ok(None);
         }
-        let page = self.items.query(Query::gsi1(format!("APIKEY#{}", hash(secret))).limit(1)).await?;
+        let page = self
+            .items
+            .query(Query::gsi1(format!("APIKEY#{}", hash(secret))).limit(1))
+            .await?;
         let Some(item) = page.items.into_iter().next() else {
             return Ok(None);
         };
@@ -138,12 +169,22 @@ impl ApiKeys {
             return Ok(None);
         }
         let Some(tenant) = item.get("tenant").and_then(|v| v.as_str()) else {
-            return Err(PortError::Backend(format!("API key {} has no tenant", key.id)));
+            return Err(PortError::Backend(format!(
+                "API key {} has no tenant",
+                key.id
+            )));
         };
-        if key.last_used_at.is_none_or(|t| now - t >= LAST_USED_PRECISION) {
+        if key
+            .last_used_at
+            .is_none_or(|t| now - t >= LAST_USED_PRECISION)
+        {
             let update = Update::default().set("last_used_at", now.to_rfc3339());
             // Losing this race to a concurrent request or a revoke is harmless.
-            if let Err(e) = self.items.update(&item.key, update, Condition::Exists).await {
+            if let Err(e) = self
+                .items
+                .update(&item.key, update, Condition::Exists)
+                .await
+            {
                 tracing::warn!(error = %e, key = %key.id, "could not record API key use");
             }
         }

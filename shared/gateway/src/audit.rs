@@ -35,7 +35,9 @@ pub fn rule(queue: &str) -> Rule {
 
 pub async fn publish(bus: &dyn EventBus, event: &AuditEvent) -> PortResult<()> {
     let detail = serde_json::to_value(event).map_err(PortError::backend)?;
-    bus.publish(vec![Event::new(SOURCE, DETAIL_TYPE, detail)]).await.map(drop)
+    bus.publish(vec![Event::new(SOURCE, DETAIL_TYPE, detail)])
+        .await
+        .map(drop)
 }
 
 #[derive(Clone)]
@@ -55,15 +57,23 @@ impl AuditLog {
     /// Append one entry. `event_id` is the bus event's id, so a redelivered event overwrites
     /// its own entry instead of adding a second one.
     pub async fn append(&self, event_id: &str, event: &AuditEvent) -> PortResult<()> {
-        let at = event.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let at = event
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut attrs = match serde_json::to_value(event).map_err(PortError::backend)? {
             serde_json::Value::Object(map) => map,
             _ => return Err(PortError::Invalid("audit event is not an object".into())),
         };
         attrs.insert("id".into(), event_id.into());
-        let item = Item::new(Key::new(partition(&event.tenant), format!("{at}#{event_id}")), attrs)
-            .with_gsi1(Key::new(format!("{}#ACTOR#{}", partition(&event.tenant), event.actor), format!("{at}#{event_id}")))
-            .with_expiry((event.at + RETENTION).timestamp());
+        let item = Item::new(
+            Key::new(partition(&event.tenant), format!("{at}#{event_id}")),
+            attrs,
+        )
+        .with_gsi1(Key::new(
+            format!("{}#ACTOR#{}", partition(&event.tenant), event.actor),
+            format!("{at}#{event_id}"),
+        ))
+        .with_expiry((event.at + RETENTION).timestamp());
         self.items.put(item, plasma_core::Condition::None).await
     }
 
@@ -83,9 +93,25 @@ impl AuditLog {
         };
         let lo = from.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         // '~' sorts after '#' and every id character, so `to` itself is included.
-        let hi = format!("{}~", to.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-        let page = self.items.query(query.between(lo, hi).limit(limit).after(cursor).descending()).await?;
-        let events = page.items.iter().map(Item::parse).collect::<PortResult<Vec<AuditEvent>>>()?;
+        let hi = format!(
+            "{}~",
+            to.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        );
+        let page = self
+            .items
+            .query(
+                query
+                    .between(lo, hi)
+                    .limit(limit)
+                    .after(cursor)
+                    .descending(),
+            )
+            .await?;
+        let events = page
+            .items
+            .iter()
+            .map(Item::parse)
+            .collect::<PortResult<Vec<AuditEvent>>>()?;
         Ok((events, page.next))
     }
 }

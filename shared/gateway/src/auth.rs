@@ -27,14 +27,25 @@ pub struct Authenticator {
 impl Authenticator {
     /// `dev_key` is `Some` only on the embedded runtime.
     pub fn new(dev_key: Option<DevKey>, mapping: ClaimMapping, keys: ApiKeys) -> Self {
-        Self { dev_key, mapping, keys }
+        Self {
+            dev_key,
+            mapping,
+            keys,
+        }
     }
 
-    pub async fn authenticate(&self, headers: &HeaderMap, verified: Option<&AuthorizerClaims>) -> Result<Principal, Problem> {
+    pub async fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        verified: Option<&AuthorizerClaims>,
+    ) -> Result<Principal, Problem> {
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim);
         let api_key = headers
             .get("x-api-key")
@@ -43,15 +54,25 @@ impl Authenticator {
         if let Some(secret) = api_key {
             return match self.keys.authenticate(secret).await? {
                 Some(principal) => Ok(principal),
-                None => Err(Problem::unauthorized("the API key is unknown, expired or revoked")),
+                None => Err(Problem::unauthorized(
+                    "the API key is unknown, expired or revoked",
+                )),
             };
         }
         let claims = match (verified, bearer, &self.dev_key) {
             (Some(AuthorizerClaims(claims)), _, _) => claims.clone(),
             (None, Some(token), Some(key)) => key.verify(token).map_err(Problem::unauthorized)?,
-            (None, Some(_), None) => return Err(Problem::unauthorized("the token was not verified by the gateway")),
-            (None, None, _) => return Err(Problem::unauthorized("send a bearer token or an API key")),
+            (None, Some(_), None) => {
+                return Err(Problem::unauthorized(
+                    "the token was not verified by the gateway",
+                ));
+            }
+            (None, None, _) => {
+                return Err(Problem::unauthorized("send a bearer token or an API key"));
+            }
         };
-        self.mapping.principal(&claims).map_err(Problem::unauthorized)
+        self.mapping
+            .principal(&claims)
+            .map_err(Problem::unauthorized)
     }
 }

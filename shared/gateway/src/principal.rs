@@ -16,7 +16,8 @@ pub struct Principal {
 
 impl Principal {
     pub fn allows(&self, permission: Permission) -> bool {
-        self.roles.iter().any(|r| r.grants(permission)) && (self.scopes.is_empty() || self.scopes.contains(&permission))
+        self.roles.iter().any(|r| r.grants(permission))
+            && (self.scopes.is_empty() || self.scopes.contains(&permission))
     }
 }
 
@@ -41,14 +42,27 @@ impl Default for ClaimMapping {
 impl ClaimMapping {
     /// Build the principal; unknown role names are ignored, a missing tenant or subject is an error.
     pub fn principal(&self, claims: &Map<String, Value>) -> Result<Principal, String> {
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned).filter(|s| !s.is_empty());
-        let tenant = text(&self.tenant_claim).ok_or_else(|| format!("the token has no {} claim", self.tenant_claim))?;
+        let text = |name: &str| {
+            claims
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .filter(|s| !s.is_empty())
+        };
+        let tenant = text(&self.tenant_claim)
+            .ok_or_else(|| format!("the token has no {} claim", self.tenant_claim))?;
         if !is_valid_tenant(&tenant) {
             return Err(format!("tenant {tenant:?} is not a valid tenant id"));
         }
         let subject = text("sub").ok_or("the token has no sub claim")?;
-        let roles = list(claims.get(&self.roles_claim)).iter().filter_map(|r| r.parse().ok()).collect();
-        let scopes = list(claims.get(&self.scopes_claim)).iter().filter_map(|s| s.parse().ok()).collect();
+        let roles = list(claims.get(&self.roles_claim))
+            .iter()
+            .filter_map(|r| r.parse().ok())
+            .collect();
+        let scopes = list(claims.get(&self.scopes_claim))
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect();
         Ok(Principal {
             tenant,
             subject,
@@ -62,14 +76,20 @@ impl ClaimMapping {
 pub fn is_valid_tenant(tenant: &str) -> bool {
     !tenant.is_empty()
         && tenant.len() <= 64
-        && tenant.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && tenant
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// A claim holding several values: a JSON array, a space/comma separated string, or the
 /// `[a b]` rendering API Gateway's JWT authorizer gives array claims.
 fn list(value: Option<&Value>) -> Vec<String> {
     match value {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         Some(Value::String(s)) => s
             .trim_start_matches('[')
             .trim_end_matches(']')
@@ -93,8 +113,16 @@ mod tests {
     #[test]
     fn array_and_authorizer_string_forms_agree() {
         let m = ClaimMapping::default();
-        let a = m.principal(&claims(json!({"sub": "u", "tenant": "acme", "roles": ["admin", "viewer"]}))).unwrap();
-        let b = m.principal(&claims(json!({"sub": "u", "tenant": "acme", "roles": "[admin viewer]"}))).unwrap();
+        let a = m
+            .principal(&claims(
+                json!({"sub": "u", "tenant": "acme", "roles": ["admin", "viewer"]}),
+            ))
+            .unwrap();
+        let b = m
+            .principal(&claims(
+                json!({"sub": "u", "tenant": "acme", "roles": "[admin viewer]"}),
+            ))
+            .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.roles, vec![Role::Admin, Role::Viewer]);
     }
@@ -115,6 +143,9 @@ mod tests {
     fn tenant_is_required_and_safe() {
         let m = ClaimMapping::default();
         assert!(m.principal(&claims(json!({"sub": "u"}))).is_err());
-        assert!(m.principal(&claims(json!({"sub": "u", "tenant": "a#b"}))).is_err());
+        assert!(
+            m.principal(&claims(json!({"sub": "u", "tenant": "a#b"})))
+                .is_err()
+        );
     }
 }

@@ -92,16 +92,31 @@ impl FromStr for Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Editor, Role::Analyst, Role::Viewer, Role::Service];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Editor,
+        Role::Analyst,
+        Role::Viewer,
+        Role::Service,
+    ];
 
     pub fn grants(self, permission: Permission) -> bool {
         match self {
             Role::Admin => true,
             Role::Editor => matches!(
                 permission,
-                ResearchRead | ResearchWrite | BrandRead | BrandWrite | ContentRead | ContentWrite | AgentRun
+                ResearchRead
+                    | ResearchWrite
+                    | BrandRead
+                    | BrandWrite
+                    | ContentRead
+                    | ContentWrite
+                    | AgentRun
             ),
-            Role::Analyst => matches!(permission, ResearchRead | ResearchWrite | BrandRead | BrandWrite | ContentRead | AgentRun),
+            Role::Analyst => matches!(
+                permission,
+                ResearchRead | ResearchWrite | BrandRead | BrandWrite | ContentRead | AgentRun
+            ),
             Role::Viewer => matches!(permission, ResearchRead | BrandRead | ContentRead),
             // Machines: every capability's work, but no approvals and no administration.
             Role::Service => !matches!(permission, ContentApprove | AgentApprove | Admin),
@@ -125,7 +140,9 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown role {s:?}; roles are admin, editor, analyst, viewer, service"))
+            .ok_or_else(|| {
+                format!("unknown role {s:?}; roles are admin, editor, analyst, viewer, service")
+            })
     }
 }
 

@@ -5,9 +5,9 @@
 
 use crate::Gateway;
 use crate::audit::{self, AuditEvent};
+use crate::auth::AuthorizerClaims;
 use crate::principal::Principal;
 use crate::rbac::Permission;
-use crate::auth::AuthorizerClaims;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::handler::Handler;
@@ -46,7 +46,13 @@ impl Api {
     }
 
     /// A route anyone may call, unauthenticated.
-    pub fn public<H, T, S>(mut self, method: Method, path: &'static str, handler: H, state: S) -> Self
+    pub fn public<H, T, S>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        handler: H,
+        state: S,
+    ) -> Self
     where
         H: Handler<T, S>,
         T: 'static,
@@ -63,7 +69,14 @@ impl Api {
     }
 
     /// A route that needs `permission`.
-    pub fn route<H, T, S>(mut self, method: Method, path: &'static str, permission: Permission, handler: H, state: S) -> Self
+    pub fn route<H, T, S>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        permission: Permission,
+        handler: H,
+        state: S,
+    ) -> Self
     where
         H: Handler<T, S>,
         T: 'static,
@@ -71,7 +84,10 @@ impl Api {
     {
         let route = on(filter(&method), handler)
             .with_state(state)
-            .route_layer(from_fn_with_state((self.gateway.clone(), permission), guard));
+            .route_layer(from_fn_with_state(
+                (self.gateway.clone(), permission),
+                guard,
+            ));
         self.router = self.router.route(path, route);
         self.specs.push(RouteSpec {
             method,
@@ -91,10 +107,15 @@ impl Api {
 }
 
 fn filter(method: &Method) -> MethodFilter {
-    MethodFilter::try_from(method.clone()).unwrap_or_else(|_| panic!("route method {method} is not routable"))
+    MethodFilter::try_from(method.clone())
+        .unwrap_or_else(|_| panic!("route method {method} is not routable"))
 }
 
-async fn guard(State((gateway, permission)): State<(Arc<Gateway>, Permission)>, mut req: Request, next: Next) -> Response {
+async fn guard(
+    State((gateway, permission)): State<(Arc<Gateway>, Permission)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let principal = match gateway
         .auth
         .authenticate(req.headers(), req.extensions().get::<AuthorizerClaims>())
@@ -102,17 +123,27 @@ async fn guard(State((gateway, permission)): State<(Arc<Gateway>, Permission)>, 
     {
         Ok(p) => p,
         Err(problem) => {
-            tracing::warn!(detail = problem.detail.as_deref().unwrap_or(""), "authentication failed");
+            tracing::warn!(
+                detail = problem.detail.as_deref().unwrap_or(""),
+                "authentication failed"
+            );
             return problem.into_response();
         }
     };
     let method = req.method().clone();
     let action = format!(
         "{method} {}",
-        req.extensions().get::<MatchedPath>().map(MatchedPath::as_str).unwrap_or("?")
+        req.extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str)
+            .unwrap_or("?")
     );
     let resource = req.uri().path().to_string();
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let record = |outcome: String| AuditEvent {
         tenant: principal.tenant.clone(),
         actor: principal.subject.clone(),
@@ -123,14 +154,20 @@ async fn guard(State((gateway, permission)): State<(Arc<Gateway>, Permission)>, 
         at: gateway.clock.now(),
     };
     if !principal.allows(permission) {
-        gateway.audit(&record(format!("denied: needs {permission}"))).await;
+        gateway
+            .audit(&record(format!("denied: needs {permission}")))
+            .await;
         return Problem::forbidden(permission.as_str()).into_response();
     }
     req.extensions_mut().insert::<Principal>(principal.clone());
     let response = next.run(req).await;
     if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let status = response.status();
-        let outcome = if status.is_success() { "success".to_string() } else { format!("failure: {}", status.as_u16()) };
+        let outcome = if status.is_success() {
+            "success".to_string()
+        } else {
+            format!("failure: {}", status.as_u16())
+        };
         gateway.audit(&record(outcome)).await;
     }
     response

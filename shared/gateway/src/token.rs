@@ -33,7 +33,12 @@ impl DevKey {
         let path = data_dir.join(KEY_FILE);
         match std::fs::read(&path) {
             Ok(secret) if secret.len() >= 32 => return Ok(Self { secret }),
-            Ok(_) => return Err(std::io::Error::other(format!("{} is too short", path.display()))),
+            Ok(_) => {
+                return Err(std::io::Error::other(format!(
+                    "{} is too short",
+                    path.display()
+                )));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
@@ -46,7 +51,14 @@ impl DevKey {
         Ok(Self { secret })
     }
 
-    pub fn issue(&self, tenant: &str, subject: &str, roles: &[&str], ttl: Duration, now: DateTime<Utc>) -> String {
+    pub fn issue(
+        &self,
+        tenant: &str,
+        subject: &str,
+        roles: &[&str],
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> String {
         let claims = json!({
             "iss": ISSUER,
             "aud": AUDIENCE,
@@ -57,8 +69,12 @@ impl DevKey {
             "nbf": now.timestamp(),
             "exp": (now + ttl).timestamp(),
         });
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&self.secret))
-            .expect("HS256 encoding of a JSON object cannot fail")
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&self.secret),
+        )
+        .expect("HS256 encoding of a JSON object cannot fail")
     }
 
     /// Verify signature, issuer, audience, expiry and not-before; return the claims.
@@ -69,9 +85,13 @@ impl DevKey {
         validation.validate_nbf = true;
         validation.leeway = 30;
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        jsonwebtoken::decode::<Map<String, Value>>(token, &DecodingKey::from_secret(&self.secret), &validation)
-            .map(|data| data.claims)
-            .map_err(|e| format!("invalid token: {e}"))
+        jsonwebtoken::decode::<Map<String, Value>>(
+            token,
+            &DecodingKey::from_secret(&self.secret),
+            &validation,
+        )
+        .map(|data| data.claims)
+        .map_err(|e| format!("invalid token: {e}"))
     }
 }
 
@@ -79,7 +99,12 @@ impl DevKey {
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(bytes)?;
     f.sync_all()
 }
@@ -102,7 +127,13 @@ mod tests {
         assert_eq!(claims["tenant"], "acme");
         let other = DevKey::from_secret(vec![8; 32]);
         assert!(other.verify(&token).is_err());
-        let expired = key.issue("acme", "dev", &["admin"], Duration::hours(1), now - Duration::hours(3));
+        let expired = key.issue(
+            "acme",
+            "dev",
+            &["admin"],
+            Duration::hours(1),
+            now - Duration::hours(3),
+        );
         assert!(key.verify(&expired).is_err());
     }
 

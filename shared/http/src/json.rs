@@ -46,8 +46,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 }
 
 pub fn too_large() -> Problem {
-    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Payload too large")
-        .detail("the request body is larger than this route accepts")
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "Payload too large",
+    )
+    .detail("the request body is larger than this route accepts")
 }
 
 /// Deserialize a JSON body, mapping failures to problems.
@@ -65,7 +69,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             // serde reports a missing field at its parent; name the field itself.
             let message = inner.to_string();
             let field = missing_field(&message)
-                .map(|f| if path == "." { f.to_string() } else { format!("{path}.{f}") })
+                .map(|f| {
+                    if path == "." {
+                        f.to_string()
+                    } else {
+                        format!("{path}.{f}")
+                    }
+                })
                 .unwrap_or(path);
             Problem::new(StatusCode::BAD_REQUEST, "invalid_field", "Invalid field")
                 .detail(format!("{field}: {}", strip_position(&message)))

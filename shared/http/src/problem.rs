@@ -9,29 +9,44 @@ use serde_json::{Map, Value};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Codes and titles are fixed strings: they are part of the API, never built from input.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    #[serde(rename = "type")]
-    pub type_uri: String,
-    pub title: String,
     pub status: u16,
-    pub code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: &'static str,
+    pub title: &'static str,
     pub detail: Option<String>,
-    /// Extension members (e.g. `field`, `allowed`).
-    #[serde(flatten)]
+    /// Extension members (e.g. `field`, `permission`).
     pub extra: Map<String, Value>,
-    #[serde(skip)]
     headers: Vec<(header::HeaderName, HeaderValue)>,
 }
 
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut doc = Map::new();
+        doc.insert(
+            "type".into(),
+            format!("https://plasma.dev/problems/{}", self.code).into(),
+        );
+        doc.insert("title".into(), self.title.into());
+        doc.insert("status".into(), self.status.into());
+        doc.insert("code".into(), self.code.into());
+        if let Some(detail) = &self.detail {
+            doc.insert("detail".into(), detail.as_str().into());
+        }
+        for (k, v) in &self.extra {
+            doc.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        doc.serialize(serializer)
+    }
+}
+
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {
         Self {
-            type_uri: format!("https://plasma.dev/problems/{code}"),
-            title: title.into(),
             status: status.as_u16(),
-            code: code.into(),
+            code,
+            title,
             detail: None,
             extra: Map::new(),
             headers: Vec::new(),
@@ -58,17 +73,27 @@ impl Problem {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found").detail(format!("{what} was not found"))
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+            .detail(format!("{what} was not found"))
     }
 
     pub fn invalid(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request", "Invalid request").detail(detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Invalid request",
+        )
+        .detail(detail)
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required")
-            .detail(detail)
-            .header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Authentication required",
+        )
+        .detail(detail)
+        .header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
     }
 
     pub fn forbidden(permission: &str) -> Self {
@@ -82,12 +107,21 @@ impl Problem {
     }
 
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error")
-            .detail("the request failed on our side; it has been logged")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+        )
+        .detail("the request failed on our side; it has been logged")
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable").detail(detail)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Service unavailable",
+        )
+        .detail(detail)
     }
 }
 
@@ -110,7 +144,9 @@ impl From<PortError> for Problem {
     fn from(e: PortError) -> Self {
         match e {
             PortError::Conflict(d) => Problem::conflict(d),
-            PortError::TransactionCanceled { .. } => Problem::conflict("the resource changed concurrently; retry"),
+            PortError::TransactionCanceled { .. } => {
+                Problem::conflict("the resource changed concurrently; retry")
+            }
             PortError::Invalid(d) => Problem::invalid(d),
             PortError::NotConfigured(d) | PortError::Backend(d) => {
                 tracing::error!(error = %d, "port failure");

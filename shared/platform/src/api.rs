@@ -8,7 +8,12 @@ use plasma_gateway::{Api, RouteSpec};
 use std::sync::Arc;
 
 pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
-    let api = Api::new(Arc::new(platform.gateway())).public(Method::GET, "/health", health::health, platform.clone());
+    let api = Api::new(Arc::new(platform.gateway())).public(
+        Method::GET,
+        "/health",
+        health::health,
+        platform.clone(),
+    );
     let api = plasma_gateway::admin::routes(api);
     let (router, specs) = api.into_parts();
     (plasma_http::finish(router), specs)

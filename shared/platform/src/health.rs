@@ -28,9 +28,18 @@ pub async fn health(State(p): State<Platform>) -> (StatusCode, Json<Value>) {
         check(p.bus.health()),
         check(p.scheduler.health()),
     );
-    let checks = [("items", items), ("blobs", blobs), ("queue", queue), ("events", bus), ("scheduler", scheduler)];
+    let checks = [
+        ("items", items),
+        ("blobs", blobs),
+        ("queue", queue),
+        ("events", bus),
+        ("scheduler", scheduler),
+    ];
     let healthy = checks.iter().all(|(_, (ok, _))| *ok);
-    let adapters: serde_json::Map<String, Value> = checks.into_iter().map(|(name, (_, v))| (name.to_string(), v)).collect();
+    let adapters: serde_json::Map<String, Value> = checks
+        .into_iter()
+        .map(|(name, (_, v))| (name.to_string(), v))
+        .collect();
     let housekeeping = housekeeping::last_report(&p).await.ok().flatten();
     let body = json!({
         "status": if healthy { "ok" } else { "degraded" },
@@ -39,6 +48,10 @@ pub async fn health(State(p): State<Platform>) -> (StatusCode, Json<Value>) {
         "adapters": adapters,
         "housekeeping": housekeeping,
     });
-    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, Json(body))
 }

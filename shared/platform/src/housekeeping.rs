@@ -55,7 +55,10 @@ pub async fn run(platform: &Platform) -> PortResult<Report> {
         Ok(serde_json::Value::Object(map)) => map,
         _ => unreachable!("a report serializes to an object"),
     };
-    platform.items.put(Item::new(status_key(), attrs), Condition::None).await?;
+    platform
+        .items
+        .put(Item::new(status_key(), attrs), Condition::None)
+        .await?;
     Ok(report)
 }
 

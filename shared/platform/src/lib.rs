@@ -9,5 +9,5 @@ pub mod platform;
 pub mod topology;
 pub mod worker;
 
-pub use platform::Platform;
 pub use plasma_gateway;
+pub use platform::Platform;

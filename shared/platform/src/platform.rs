@@ -3,7 +3,8 @@
 use crate::topology;
 use anyhow::Context;
 use plasma_core::{
-    Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler, SystemClock, UuidV7Ids,
+    Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler, SystemClock,
+    UuidV7Ids,
 };
 use plasma_embedded::Embedded;
 use plasma_gateway::api_keys::ApiKeys;
@@ -37,7 +38,12 @@ impl Platform {
 
     pub async fn from_config(config: &Config, public_url: &str) -> anyhow::Result<Self> {
         match &config.backend {
-            Backend::Embedded { data_dir } => Self::embedded(data_dir, public_url, Arc::new(SystemClock), Arc::new(UuidV7Ids)),
+            Backend::Embedded { data_dir } => Self::embedded(
+                data_dir,
+                public_url,
+                Arc::new(SystemClock),
+                Arc::new(UuidV7Ids),
+            ),
             Backend::Aws(aws) => {
                 let clock: Arc<dyn Clock> = Arc::new(SystemClock);
                 let sdk = plasma_aws::sdk_config().await;
@@ -59,7 +65,12 @@ impl Platform {
     }
 
     /// SQLite and files under `data_dir`. `public_url` is where presigned uploads are sent.
-    pub fn embedded(data_dir: &Path, public_url: &str, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>) -> anyhow::Result<Self> {
+    pub fn embedded(
+        data_dir: &Path,
+        public_url: &str,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+    ) -> anyhow::Result<Self> {
         let embedded = Embedded::open(
             data_dir,
             topology::queues(),
@@ -69,7 +80,8 @@ impl Platform {
             ids.clone(),
         )
         .with_context(|| format!("opening the data directory {}", data_dir.display()))?;
-        let dev_key = DevKey::load_or_create(data_dir).context("loading the development signing key")?;
+        let dev_key =
+            DevKey::load_or_create(data_dir).context("loading the development signing key")?;
         let embedded = Arc::new(embedded);
         Ok(Self {
             backend: "embedded",

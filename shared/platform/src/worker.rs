@@ -34,11 +34,15 @@ pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchRespo
 
 /// Run the handler for one message body.
 pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
-    let envelope: EventEnvelope = serde_json::from_str(body).context("message is not an event envelope")?;
+    let envelope: EventEnvelope =
+        serde_json::from_str(body).context("message is not an event envelope")?;
     match (envelope.source.as_str(), envelope.detail_type.as_str()) {
         (audit::SOURCE, audit::DETAIL_TYPE) => {
-            let event: AuditEvent = serde_json::from_value(envelope.detail).context("malformed audit event")?;
-            AuditLog::new(platform.items.clone()).append(&envelope.id, &event).await?;
+            let event: AuditEvent =
+                serde_json::from_value(envelope.detail).context("malformed audit event")?;
+            AuditLog::new(platform.items.clone())
+                .append(&envelope.id, &event)
+                .await?;
             Ok(())
         }
         (source, detail_type) => bail!("no handler for {source} / {detail_type}"),

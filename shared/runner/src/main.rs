@@ -1,15 +1,24 @@
 //! `plasma`: run the whole platform locally, or mint a development token for it.
 
-use plasma::{serve, token};
 use clap::{Parser, Subcommand};
+use plasma::{serve, token};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "plasma", version, about = "Plasma Engine: run the platform locally on embedded adapters")]
+#[command(
+    name = "plasma",
+    version,
+    about = "Plasma Engine: run the platform locally on embedded adapters"
+)]
 struct Cli {
     /// Where local state lives (SQLite databases, blobs, the development signing key).
-    #[arg(long, env = "PLASMA_DATA_DIR", default_value = ".plasma", global = true)]
+    #[arg(
+        long,
+        env = "PLASMA_DATA_DIR",
+        default_value = ".plasma",
+        global = true
+    )]
     data_dir: PathBuf,
     #[command(subcommand)]
     command: Command,

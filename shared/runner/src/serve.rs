@@ -46,10 +46,20 @@ pub struct Server {
 
 impl Server {
     pub async fn start(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
         let addr = listener.local_addr()?;
-        let platform = Platform::embedded(data_dir, &format!("http://{addr}"), Arc::new(SystemClock), Arc::new(UuidV7Ids))?;
-        let embedded = platform.embedded.clone().context("the runner needs the embedded backend")?;
+        let platform = Platform::embedded(
+            data_dir,
+            &format!("http://{addr}"),
+            Arc::new(SystemClock),
+            Arc::new(UuidV7Ids),
+        )?;
+        let embedded = platform
+            .embedded
+            .clone()
+            .context("the runner needs the embedded backend")?;
         let (stop, stop_rx) = watch::channel(false);
         let app = upload::routes(embedded.clone()).merge(api::app(&platform));
         let mut http_stop = stop_rx.clone();
@@ -61,7 +71,12 @@ impl Server {
             tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
             tokio::spawn(workers::schedules(platform.clone(), embedded, stop_rx)),
         ];
-        Ok(Self { addr, platform, stop, tasks })
+        Ok(Self {
+            addr,
+            platform,
+            stop,
+            tasks,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -93,7 +108,8 @@ impl Server {
 fn install_shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
-    let mut terminate = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+    let mut terminate =
+        signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
     Ok(async move {
         tokio::select! {
             _ = interrupt.recv() => {},

@@ -31,15 +31,21 @@ pub fn run(data_dir: &Path, args: TokenArgs) -> anyhow::Result<()> {
         role.parse::<Role>().map_err(anyhow::Error::msg)?;
     }
     let ttl = parse_ttl(&args.ttl)?;
-    let key = DevKey::load_or_create(data_dir).with_context(|| format!("reading the key in {}", data_dir.display()))?;
+    let key = DevKey::load_or_create(data_dir)
+        .with_context(|| format!("reading the key in {}", data_dir.display()))?;
     let roles: Vec<&str> = args.roles.iter().map(String::as_str).collect();
-    println!("{}", key.issue(&args.tenant, &args.subject, &roles, ttl, Utc::now()));
+    println!(
+        "{}",
+        key.issue(&args.tenant, &args.subject, &roles, ttl, Utc::now())
+    );
     Ok(())
 }
 
 fn parse_ttl(s: &str) -> anyhow::Result<Duration> {
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = n.parse().with_context(|| format!("--ttl {s:?}: want a number and a unit (s, m, h, d)"))?;
+    let n: i64 = n
+        .parse()
+        .with_context(|| format!("--ttl {s:?}: want a number and a unit (s, m, h, d)"))?;
     let d = match unit {
         "s" => Duration::seconds(n),
         "m" => Duration::minutes(n),

@@ -38,13 +38,24 @@ async fn upload(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     let Ok(Query(signed)) = query else {
-        return Problem::unauthorized("a presigned upload needs expires and signature").into_response();
-    };
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    if let Err(e) = embedded.blobs.verify_upload(&key, signed.expires, &signed.signature, content_type) {
-        return Problem::new(StatusCode::FORBIDDEN, "invalid_signature", "Invalid signature")
-            .detail(e.to_string())
+        return Problem::unauthorized("a presigned upload needs expires and signature")
             .into_response();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if let Err(e) =
+        embedded
+            .blobs
+            .verify_upload(&key, signed.expires, &signed.signature, content_type)
+    {
+        return Problem::new(
+            StatusCode::FORBIDDEN,
+            "invalid_signature",
+            "Invalid signature",
+        )
+        .detail(e.to_string())
+        .into_response();
     }
     let body = match body {
         Ok(body) => body,
@@ -58,7 +69,11 @@ async fn upload(
         ..PutOptions::default()
     };
     match embedded.blobs.put(&key, body, options).await {
-        Ok(meta) => (StatusCode::OK, [(header::ETAG, format!("\"{}\"", meta.etag))]).into_response(),
+        Ok(meta) => (
+            StatusCode::OK,
+            [(header::ETAG, format!("\"{}\"", meta.etag))],
+        )
+            .into_response(),
         Err(e) => Problem::from(e).into_response(),
     }
 }

@@ -19,7 +19,11 @@ const TICK: Duration = Duration::from_millis(500);
 
 pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
     while !*stop.borrow() {
-        let batch = match platform.queue.receive(topology::JOBS, 10, topology::JOBS_VISIBILITY, POLL).await {
+        let batch = match platform
+            .queue
+            .receive(topology::JOBS, 10, topology::JOBS_VISIBILITY, POLL)
+            .await
+        {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::error!(error = %e, "receiving jobs failed");
@@ -40,19 +44,34 @@ pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) -> anyhow
 /// backoff, since nobody else will pick them up locally).
 async fn process(platform: &Platform, batch: Vec<Received>) {
     let event = sqs_event(&batch);
-    let failed: HashSet<String> = match worker::handler(platform, LambdaEvent::new(event, Context::default())).await {
-        Ok(response) => response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect(),
-        Err(e) => {
-            tracing::error!(error = %e, "worker failed the whole batch");
-            batch.iter().map(|m| m.message_id.clone()).collect()
-        }
-    };
+    let failed: HashSet<String> =
+        match worker::handler(platform, LambdaEvent::new(event, Context::default())).await {
+            Ok(response) => response
+                .batch_item_failures
+                .into_iter()
+                .map(|f| f.item_identifier)
+                .collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "worker failed the whole batch");
+                batch.iter().map(|m| m.message_id.clone()).collect()
+            }
+        };
     for message in &batch {
         let result = if failed.contains(&message.message_id) {
             let backoff = Duration::from_secs(5u64 << message.receive_count.min(6));
-            platform.queue.change_visibility(topology::JOBS, &message.receipt, backoff.min(topology::JOBS_VISIBILITY)).await
+            platform
+                .queue
+                .change_visibility(
+                    topology::JOBS,
+                    &message.receipt,
+                    backoff.min(topology::JOBS_VISIBILITY),
+                )
+                .await
         } else {
-            platform.queue.delete(topology::JOBS, &message.receipt).await
+            platform
+                .queue
+                .delete(topology::JOBS, &message.receipt)
+                .await
         };
         if let Err(e) = result {
             tracing::error!(error = %e, message_id = %message.message_id, "could not settle a job");
@@ -69,7 +88,10 @@ fn sqs_event(batch: &[Received]) -> SqsEvent {
             record.message_id = Some(m.message_id.clone());
             record.receipt_handle = Some(m.receipt.clone());
             record.body = Some(m.body.clone());
-            record.attributes.insert("ApproximateReceiveCount".into(), m.receive_count.to_string());
+            record.attributes.insert(
+                "ApproximateReceiveCount".into(),
+                m.receive_count.to_string(),
+            );
             record.event_source = Some("plasma:embedded-queue".into());
             record
         })
@@ -79,7 +101,11 @@ fn sqs_event(batch: &[Received]) -> SqsEvent {
 
 /// Fires due one-time schedules into their queues, and recurring schedules into their
 /// functions. A recurring schedule missed while the runner was down fires once on start.
-pub async fn schedules(platform: Platform, embedded: Arc<Embedded>, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+pub async fn schedules(
+    platform: Platform,
+    embedded: Arc<Embedded>,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     let recurring: Vec<_> = topology::recurring()
         .into_iter()
         .filter_map(|r| match ScheduleExpression::parse(&r.expression) {
@@ -124,9 +150,13 @@ async fn fire(platform: &Platform, name: &str) {
     event.resources = Some(vec![format!("plasma:schedule/{name}")]);
     event.detail = serde_json::json!({});
     let result = match name {
-        "housekeeping" => housekeeping::handler(platform, LambdaEvent::new(event, Context::default()))
-            .await
-            .map(|report| tracing::info!(dead_letters = report.dead_letters, "housekeeping ran")),
+        "housekeeping" => {
+            housekeeping::handler(platform, LambdaEvent::new(event, Context::default()))
+                .await
+                .map(|report| {
+                    tracing::info!(dead_letters = report.dead_letters, "housekeeping ran")
+                })
+        }
         other => Err(format!("no function for schedule {other}").into()),
     };
     if let Err(e) = result {

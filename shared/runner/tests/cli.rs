@@ -29,7 +29,9 @@ fn serve(data_dir: &Path) -> Serve {
         .expect("plasma serve starts");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
-    stdout.read_line(&mut first).expect("plasma serve prints its address");
+    stdout
+        .read_line(&mut first)
+        .expect("plasma serve prints its address");
     // Keep draining, as a terminal would.
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = first
@@ -42,10 +44,22 @@ fn serve(data_dir: &Path) -> Serve {
 
 fn token(data_dir: &Path, tenant: &str, role: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_plasma"))
-        .args(["--data-dir", data_dir.to_str().unwrap(), "token", "--tenant", tenant, "--role", role])
+        .args([
+            "--data-dir",
+            data_dir.to_str().unwrap(),
+            "token",
+            "--tenant",
+            tenant,
+            "--role",
+            role,
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
@@ -67,8 +81,17 @@ async fn serve_answers_health_and_stops_cleanly_on_sigterm() {
     assert_eq!(body["backend"], "embedded");
 
     let pid = s.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = tokio::task::spawn_blocking(move || s.child.wait()).await.unwrap().unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::task::spawn_blocking(move || s.child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
 
@@ -91,12 +114,24 @@ async fn work_queued_or_scheduled_while_down_is_done_after_a_crash_and_restart()
         at: now,
     };
     {
-        let p = Platform::embedded(dir.path(), "http://unused", Arc::new(SystemClock), Arc::new(UuidV7Ids)).unwrap();
-        audit::publish(p.bus.as_ref(), &entry("queued-while-down")).await.unwrap();
+        let p = Platform::embedded(
+            dir.path(),
+            "http://unused",
+            Arc::new(SystemClock),
+            Arc::new(UuidV7Ids),
+        )
+        .unwrap();
+        audit::publish(p.bus.as_ref(), &entry("queued-while-down"))
+            .await
+            .unwrap();
         let envelope = plasma_core::EventEnvelope::local(
             "late-schedule-event".into(),
             now,
-            &Event::new(audit::SOURCE, audit::DETAIL_TYPE, serde_json::to_value(entry("scheduled-while-down")).unwrap()),
+            &Event::new(
+                audit::SOURCE,
+                audit::DETAIL_TYPE,
+                serde_json::to_value(entry("scheduled-while-down")).unwrap(),
+            ),
         );
         let schedule = OneTimeSchedule {
             name: "late-one".into(),
@@ -147,7 +182,9 @@ fn token_refuses_unknown_roles_and_bad_tenants() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
     let out = run(&["token", "--tenant", "a#b", "--role", "admin"]);
     assert!(!out.status.success());
-    let out = run(&["token", "--tenant", "acme", "--role", "admin", "--ttl", "2h"]);
+    let out = run(&[
+        "token", "--tenant", "acme", "--role", "admin", "--ttl", "2h",
+    ]);
     assert!(out.status.success());
     let jwt = String::from_utf8(out.stdout).unwrap();
     assert_eq!(jwt.trim().split('.').count(), 3, "a compact JWT");
