@@ -38,8 +38,11 @@ pub struct EventEnvelope {
     #[serde(rename = "detail-type")]
     pub detail_type: String,
     pub source: String,
+    /// Emulators (moto) leave these out; nothing routes on them.
+    #[serde(default)]
     pub account: String,
     pub time: DateTime<Utc>,
+    #[serde(default)]
     pub region: String,
     #[serde(default)]
     pub resources: Vec<String>,
