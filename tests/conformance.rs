@@ -10,6 +10,10 @@ mod aws_only;
 #[path = "conformance/embedded_only.rs"]
 mod embedded_only;
 
+// Every case runs with the same queues and rules on both backends.
+use plasma_conformance::events::rules;
+use plasma_conformance::queue::specs;
+
 /// Expands `port: case(field, ...)` into one `#[tokio::test]` per backend, handing the case
 /// the named fields of `plasma_tests::ports::Ports`.
 macro_rules! on_both_backends {
@@ -18,14 +22,14 @@ macro_rules! on_both_backends {
             mod embedded {
                 $(#[tokio::test]
                 async fn $case() {
-                    let p = plasma_tests::ports::embedded(plasma_conformance::queue::specs(), plasma_conformance::events::rules()).await;
+                    let p = plasma_tests::ports::embedded(crate::specs(), crate::rules()).await;
                     plasma_conformance::$port::$case($(&*p.$field),+).await;
                 })+
             }
             mod aws {
                 $(#[tokio::test]
                 async fn $case() {
-                    let p = plasma_tests::ports::aws(plasma_conformance::queue::specs(), plasma_conformance::events::rules()).await;
+                    let p = plasma_tests::ports::aws(crate::specs(), crate::rules()).await;
                     plasma_conformance::$port::$case($(&*p.$field),+).await;
                 })+
             }
@@ -46,6 +50,7 @@ on_both_backends! {
         transaction_is_all_or_nothing(items);
         transaction_over_100_ops_refused(items);
         expired_items_are_invisible(items);
+        update_over_expired_item_starts_fresh(items);
     }
     blobs {
         put_get_head_delete(blobs);

@@ -3,9 +3,21 @@
 
 #[path = "platform/common.rs"]
 mod common;
+#[path = "platform/cors.rs"]
+mod cors;
 #[path = "platform/functions.rs"]
 mod functions;
+#[path = "platform/graphql.rs"]
+mod graphql;
 #[path = "platform/http.rs"]
 mod http;
+#[path = "platform/jwt.rs"]
+mod jwt;
+#[path = "platform/openapi.rs"]
+mod openapi;
+#[path = "platform/rate_limit.rs"]
+mod rate_limit;
 #[path = "platform/template.rs"]
 mod template;
+#[path = "platform/webhooks.rs"]
+mod webhooks;

@@ -3,7 +3,9 @@
 
 use chrono::{Duration as Span, SubsecRound};
 use plasma_conformance::queue::{JOBS, specs};
-use plasma_core::{Clock, ManualClock, OneTimeSchedule, OutMessage, Queue, Scheduler, SystemClock, UuidV7Ids};
+use plasma_core::{
+    Clock, ManualClock, OneTimeSchedule, OutMessage, Queue, Scheduler, SystemClock, UuidV7Ids,
+};
 use plasma_embedded::{EmbeddedScheduler, SqliteQueue};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -16,21 +18,30 @@ const CHILD_DIR_VAR: &str = "PLASMA_CONFORMANCE_CRASH_DIR";
 const READY: &str = "PLASMA-CHILD-READY";
 
 fn open_queue(dir: &Path) -> SqliteQueue {
-    SqliteQueue::open(&dir.join("queue.db"), specs(), Arc::new(SystemClock), Arc::new(UuidV7Ids))
-        .expect("open SQLite queue")
+    SqliteQueue::open(
+        &dir.join("queue.db"),
+        specs(),
+        Arc::new(SystemClock),
+        Arc::new(UuidV7Ids),
+    )
+    .expect("open SQLite queue")
 }
 
 /// The child sends one message and receives it without deleting, sends a second, then
 /// waits to be SIGKILLed: nothing gets a chance to shut down cleanly.
 async fn crash_child(dir: &Path) -> ! {
     let q = open_queue(dir);
-    q.send(JOBS, OutMessage::new("received-before-crash")).await.expect("child send 1");
+    q.send(JOBS, OutMessage::new("received-before-crash"))
+        .await
+        .expect("child send 1");
     let got = q
         .receive(JOBS, 1, Duration::from_secs(1), Duration::ZERO)
         .await
         .expect("child receive");
     assert_eq!(got.len(), 1, "child should receive its first message");
-    q.send(JOBS, OutMessage::new("never-received")).await.expect("child send 2");
+    q.send(JOBS, OutMessage::new("never-received"))
+        .await
+        .expect("child send 2");
     println!("{READY}");
     // Exits on its own only if the parent dies first (stdin closes), so it never lingers.
     let _ = std::io::stdin().read_line(&mut String::new());
@@ -53,10 +64,23 @@ async fn queue_keeps_messages_across_kill_9() {
         .spawn()
         .expect("re-exec the test binary");
     let stdout = BufReader::new(child.stdout.take().expect("child stdout"));
-    let ready = stdout.lines().map_while(Result::ok).any(|l| l.trim() == READY);
+    // libtest prints "test <name> ... " before the child's own output, on the same line.
+    // Lines are read on a thread so a wedged child fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let ready = stdout
+            .lines()
+            .map_while(Result::ok)
+            .any(|l| l.ends_with(READY));
+        let _ = tx.send(ready);
+    });
+    let ready = rx.recv_timeout(Duration::from_secs(30)).unwrap_or(false);
     child.kill().expect("SIGKILL the child"); // Child::kill is SIGKILL on Unix.
     let status = child.wait().expect("reap child");
-    assert!(ready, "child exited ({status}) before it had sent its messages");
+    assert!(
+        ready,
+        "child ({status}) did not report sending its messages within 30 s"
+    );
 
     let q = open_queue(dir.path());
     let mut got = Vec::new();
@@ -74,7 +98,10 @@ async fn queue_keeps_messages_across_kill_9() {
     seen.sort();
     assert_eq!(
         seen,
-        [("never-received".to_string(), 1), ("received-before-crash".to_string(), 2)],
+        [
+            ("never-received".to_string(), 1),
+            ("received-before-crash".to_string(), 2)
+        ],
         "both messages survive the crash; the in-flight one comes back after its visibility timeout"
     );
 }
@@ -85,10 +112,20 @@ async fn fire_due_delivers_a_due_schedule_once() {
     let start = chrono::Utc::now().trunc_subsecs(0);
     let clock = Arc::new(ManualClock::new(start));
     let queue: Arc<SqliteQueue> = Arc::new(
-        SqliteQueue::open(&dir.path().join("queue.db"), specs(), clock.clone(), Arc::new(UuidV7Ids)).expect("queue"),
+        SqliteQueue::open(
+            &dir.path().join("queue.db"),
+            specs(),
+            clock.clone(),
+            Arc::new(UuidV7Ids),
+        )
+        .expect("queue"),
     );
-    let scheduler =
-        EmbeddedScheduler::open(&dir.path().join("schedules.db"), queue.clone(), clock.clone()).expect("scheduler");
+    let scheduler = EmbeddedScheduler::open(
+        &dir.path().join("schedules.db"),
+        queue.clone(),
+        clock.clone(),
+    )
+    .expect("scheduler");
     let at = start + Span::seconds(60);
     scheduler
         .schedule_once(OneTimeSchedule {
@@ -99,18 +136,42 @@ async fn fire_due_delivers_a_due_schedule_once() {
         })
         .await
         .expect("schedule_once");
-    assert_eq!(scheduler.fire_due().await.expect("fire_due early"), 0, "not due yet");
+    assert_eq!(
+        scheduler.fire_due().await.expect("fire_due early"),
+        0,
+        "not due yet"
+    );
     clock.advance(Span::seconds(59));
-    assert_eq!(scheduler.fire_due().await.expect("fire_due"), 0, "1 s before due");
+    assert_eq!(
+        scheduler.fire_due().await.expect("fire_due"),
+        0,
+        "1 s before due"
+    );
     clock.advance(Span::seconds(1));
     assert_eq!(clock.now(), at);
-    assert_eq!(scheduler.fire_due().await.expect("fire_due at due time"), 1, "due now");
-    assert_eq!(scheduler.fire_due().await.expect("fire_due again"), 0, "fires once");
-    assert_eq!(scheduler.get("remind-1").await.expect("get"), None, "a fired schedule is gone");
+    assert_eq!(
+        scheduler.fire_due().await.expect("fire_due at due time"),
+        1,
+        "due now"
+    );
+    assert_eq!(
+        scheduler.fire_due().await.expect("fire_due again"),
+        0,
+        "fires once"
+    );
+    assert_eq!(
+        scheduler.get("remind-1").await.expect("get"),
+        None,
+        "a fired schedule is gone"
+    );
     let got = queue
         .receive(JOBS, 10, Duration::from_secs(30), Duration::ZERO)
         .await
         .expect("receive");
     let bodies: Vec<&str> = got.iter().map(|m| m.body.as_str()).collect();
-    assert_eq!(bodies, [r#"{"remind":1}"#], "the schedule's body, delivered once");
+    assert_eq!(
+        bodies,
+        [r#"{"remind":1}"#],
+        "the schedule's body, delivered once"
+    );
 }

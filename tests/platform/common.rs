@@ -3,6 +3,7 @@
 use chrono::{Duration, Utc};
 use plasma::serve::Server;
 use plasma_gateway::DevKey;
+use plasma_platform::Settings;
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::Value;
 use std::future::Future;
@@ -18,15 +19,23 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(Settings::default()).await
+    }
+
+    /// A runner with deployment `settings` (identity providers, limits, webhook policy).
+    pub async fn spawn_with(settings: Settings) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = Server::start(dir.path(), "127.0.0.1:0".parse().unwrap())
+        let server = Server::start_with(dir.path(), "127.0.0.1:0".parse().unwrap(), settings)
             .await
             .expect("runner starts");
         let key = DevKey::load_or_create(dir.path()).expect("dev key");
         Self {
             url: server.url(),
             server,
-            http: Client::new(),
+            http: {
+                plasma_tests::install_crypto_provider();
+                Client::new()
+            },
             key,
             _dir: dir,
         }

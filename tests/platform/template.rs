@@ -41,12 +41,14 @@ pub fn repo_root() -> PathBuf {
 /// `!Sub s` → `{"Fn::Sub": "s"}`, `!Condition c` → `{"Condition": "c"}`.
 pub fn template() -> Value {
     let path = repo_root().join("template.yaml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     parse_template(&text)
 }
 
 pub fn parse_template(text: &str) -> Value {
-    let yaml: serde_norway::Value = serde_norway::from_str(text).expect("template.yaml is not valid YAML");
+    let yaml: serde_norway::Value =
+        serde_norway::from_str(text).expect("template.yaml is not valid YAML");
     yaml_to_json(yaml)
 }
 
@@ -100,13 +102,17 @@ fn yaml_to_json(v: serde_norway::Value) -> Value {
 
 /// The logical id a `Ref` or `Fn::GetAtt` points at, if `v` is one.
 pub fn referenced_resource(v: &Value) -> Option<&str> {
-    v.get("Ref")
-        .and_then(Value::as_str)
-        .or_else(|| v.get("Fn::GetAtt").and_then(|a| a.get(0)).and_then(Value::as_str))
+    v.get("Ref").and_then(Value::as_str).or_else(|| {
+        v.get("Fn::GetAtt")
+            .and_then(|a| a.get(0))
+            .and_then(Value::as_str)
+    })
 }
 
 pub fn resources(tpl: &Value) -> &Map<String, Value> {
-    tpl["Resources"].as_object().expect("template.yaml has no Resources")
+    tpl["Resources"]
+        .as_object()
+        .expect("template.yaml has no Resources")
 }
 
 fn resource_type(tpl: &Value, logical_id: &str) -> Option<String> {
@@ -161,7 +167,9 @@ pub fn functions(tpl: &Value) -> BTreeMap<String, TemplateFunction> {
             let uri = props["CodeUri"]
                 .as_str()
                 .or_else(|| globals["CodeUri"].as_str())
-                .unwrap_or_else(|| panic!("{logical_id}: neither BuildProperties.Binary nor CodeUri"));
+                .unwrap_or_else(|| {
+                    panic!("{logical_id}: neither BuildProperties.Binary nor CodeUri")
+                });
             Path::new(uri.trim_end_matches('/'))
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -169,7 +177,10 @@ pub fn functions(tpl: &Value) -> BTreeMap<String, TemplateFunction> {
                 .to_string()
         });
         let mut environment = BTreeMap::new();
-        for vars in [&globals["Environment"]["Variables"], &props["Environment"]["Variables"]] {
+        for vars in [
+            &globals["Environment"]["Variables"],
+            &props["Environment"]["Variables"],
+        ] {
             if let Some(vars) = vars.as_object() {
                 environment.extend(vars.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
@@ -194,7 +205,10 @@ pub fn queue_names(tpl: &Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let vars = tpl["Globals"]["Function"]["Environment"]["Variables"].as_object();
     for (var, value) in vars.into_iter().flatten() {
-        let Some(name) = var.strip_prefix("PLASMA_QUEUE_").and_then(|v| v.strip_suffix("_URL")) else {
+        let Some(name) = var
+            .strip_prefix("PLASMA_QUEUE_")
+            .and_then(|v| v.strip_suffix("_URL"))
+        else {
             continue;
         };
         let name = name.to_ascii_lowercase().replace('_', "-");
@@ -291,7 +305,10 @@ pub fn event_rules(tpl: &Value) -> BTreeMap<String, TemplateRule> {
 /// `AWS::Scheduler::Schedule` resources whose target is the function.
 pub fn schedules_by_function(tpl: &Value) -> BTreeMap<String, Vec<String>> {
     let fns = functions(tpl);
-    let by_logical_id: BTreeMap<&str, &str> = fns.values().map(|f| (f.logical_id.as_str(), f.name.as_str())).collect();
+    let by_logical_id: BTreeMap<&str, &str> = fns
+        .values()
+        .map(|f| (f.logical_id.as_str(), f.name.as_str()))
+        .collect();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in fns.values() {
         for (_, event) in f.events() {
@@ -302,7 +319,9 @@ pub fn schedules_by_function(tpl: &Value) -> BTreeMap<String, Vec<String>> {
                 _ => None,
             };
             if let Some(expr) = expr {
-                out.entry(f.name.clone()).or_default().push(expr.to_string());
+                out.entry(f.name.clone())
+                    .or_default()
+                    .push(expr.to_string());
             }
         }
     }
@@ -316,13 +335,17 @@ pub fn schedules_by_function(tpl: &Value) -> BTreeMap<String, Vec<String>> {
                     .map(|t| t.iter().map(|t| &t["Arn"]).collect())
                     .unwrap_or_default(),
             ),
-            Some("AWS::Scheduler::Schedule") => (p["ScheduleExpression"].as_str(), vec![&p["Target"]["Arn"]]),
+            Some("AWS::Scheduler::Schedule") => {
+                (p["ScheduleExpression"].as_str(), vec![&p["Target"]["Arn"]])
+            }
             _ => continue,
         };
         let Some(expr) = expr else { continue };
         for target in targets {
             if let Some(name) = referenced_resource(target).and_then(|id| by_logical_id.get(id)) {
-                out.entry(name.to_string()).or_default().push(expr.to_string());
+                out.entry(name.to_string())
+                    .or_default()
+                    .push(expr.to_string());
             }
         }
     }
@@ -358,7 +381,8 @@ fn sample_events(name: &str) -> Vec<PathBuf> {
 }
 
 fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -369,11 +393,15 @@ fn placeholder(tpl: &Value, value: &Value) -> String {
         return s.to_string();
     }
     // Parameters, pseudo parameters and other intrinsics (`!Sub` for RUST_LOG).
-    let Some((id, ty)) = referenced_resource(value).and_then(|id| Some((id, resource_type(tpl, id)?))) else {
+    let Some((id, ty)) =
+        referenced_resource(value).and_then(|id| Some((id, resource_type(tpl, id)?)))
+    else {
         return format!("resolved {value}");
     };
     match (ty.as_str(), value.get("Fn::GetAtt")) {
-        ("AWS::SQS::Queue", None) => format!("https://sqs.eu-west-1.amazonaws.com/123456789012/{id}"),
+        ("AWS::SQS::Queue", None) => {
+            format!("https://sqs.eu-west-1.amazonaws.com/123456789012/{id}")
+        }
         (_, Some(_)) => format!("arn:aws:placeholder:eu-west-1:123456789012:{id}"),
         _ => format!("{id}-name"),
     }
@@ -387,9 +415,15 @@ fn placeholder(tpl: &Value, value: &Value) -> String {
 fn every_function_has_a_crate_and_a_sample_event_and_every_crate_is_deployed() {
     let tpl = template();
     let fns = functions(&tpl);
-    assert!(!fns.is_empty(), "template.yaml declares no AWS::Serverless::Function");
+    assert!(
+        !fns.is_empty(),
+        "template.yaml declares no AWS::Serverless::Function"
+    );
     for f in fns.values() {
-        let manifest = repo_root().join("functions").join(&f.name).join("Cargo.toml");
+        let manifest = repo_root()
+            .join("functions")
+            .join(&f.name)
+            .join("Cargo.toml");
         let cargo = std::fs::read_to_string(&manifest)
             .unwrap_or_else(|_| panic!("{}: no crate at functions/{}", f.logical_id, f.name));
         // The binary is the package's default bin or a [[bin]] of that name.
@@ -467,7 +501,10 @@ fn table_keys_gsi_and_ttl_use_the_reserved_attribute_names() {
     let gsis = props["GlobalSecondaryIndexes"]
         .as_array()
         .expect("GlobalSecondaryIndexes");
-    let gsi1 = gsis.iter().find(|g| g["IndexName"] == "GSI1").expect("no GSI1 index");
+    let gsi1 = gsis
+        .iter()
+        .find(|g| g["IndexName"] == "GSI1")
+        .expect("no GSI1 index");
     assert_eq!(gsi1["IndexName"].as_str(), gsi1pk.strip_suffix("PK"));
     assert_eq!(schema(&gsi1["KeySchema"]), pair(gsi1pk, gsi1sk));
     assert_eq!(gsi1["Projection"]["ProjectionType"], "ALL");
@@ -509,13 +546,18 @@ fn every_function_gets_every_variable_the_aws_config_reads() {
                 f.logical_id
             );
         }
-        assert_eq!(f.environment.get(BACKEND_VAR), Some(&json!("aws")), "{}", f.logical_id);
+        assert_eq!(
+            f.environment.get(BACKEND_VAR),
+            Some(&json!("aws")),
+            "{}",
+            f.logical_id
+        );
 
         // Each points at a resource of the right kind.
         let expect = |var: &str, ty: &str| {
             let v = &f.environment[var];
-            let id =
-                referenced_resource(v).unwrap_or_else(|| panic!("{}: {var} = {v} is not a Ref/GetAtt", f.logical_id));
+            let id = referenced_resource(v)
+                .unwrap_or_else(|| panic!("{}: {var} = {v} is not a Ref/GetAtt", f.logical_id));
             assert_eq!(
                 resource_type(&tpl, id).as_deref(),
                 Some(ty),
@@ -528,7 +570,10 @@ fn every_function_gets_every_variable_the_aws_config_reads() {
         expect("PLASMA_EVENT_BUS", "AWS::Events::EventBus");
         expect("PLASMA_SCHEDULER_GROUP", "AWS::Scheduler::ScheduleGroup");
         expect("PLASMA_SCHEDULER_ROLE_ARN", "AWS::IAM::Role");
-        assert_eq!(f.environment["PLASMA_SCHEDULER_ROLE_ARN"]["Fn::GetAtt"][1], "Arn");
+        assert_eq!(
+            f.environment["PLASMA_SCHEDULER_ROLE_ARN"]["Fn::GetAtt"][1],
+            "Arn"
+        );
         for q in QUEUES {
             expect(&queue_url_var(q), "AWS::SQS::Queue");
             // Ref of a queue is its URL, which is what the code wants.
@@ -545,12 +590,18 @@ fn every_function_gets_every_variable_the_aws_config_reads() {
             .iter()
             .map(|(k, v)| (k.clone(), placeholder(&tpl, v)))
             .collect();
-        let config =
-            Config::from_lookup(|k| env.get(k).cloned(), &QUEUES).unwrap_or_else(|e| panic!("{}: {e}", f.logical_id));
+        let config = Config::from_lookup(|k| env.get(k).cloned(), &QUEUES)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.logical_id));
         let Backend::Aws(aws) = config.backend else {
             panic!("{}: not the AWS backend", f.logical_id)
         };
-        assert_eq!(aws.queue_urls.keys().map(String::as_str).collect::<Vec<_>>(), QUEUES);
+        assert_eq!(
+            aws.queue_urls
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            QUEUES
+        );
     }
 }
 
@@ -598,7 +649,9 @@ fn queues_redrive_and_outlast_their_consumers() {
     assert_eq!(dlq["MessageRetentionPeriod"], 14 * 24 * 3600);
 
     // Lambda's guidance: visibility timeout at least 6x the consumer's timeout.
-    let visibility = jobs["VisibilityTimeout"].as_u64().expect("jobs VisibilityTimeout");
+    let visibility = jobs["VisibilityTimeout"]
+        .as_u64()
+        .expect("jobs VisibilityTimeout");
     let mut consumers = 0;
     for f in functions(&tpl).values() {
         for (event, e) in f.events() {
@@ -606,7 +659,10 @@ fn queues_redrive_and_outlast_their_consumers() {
                 continue;
             }
             consumers += 1;
-            let timeout = f.property(&tpl, "Timeout").and_then(Value::as_u64).expect("Timeout");
+            let timeout = f
+                .property(&tpl, "Timeout")
+                .and_then(Value::as_u64)
+                .expect("Timeout");
             assert!(
                 visibility >= 6 * timeout,
                 "{}: {visibility}s < 6 x {timeout}s",
@@ -634,7 +690,10 @@ fn rules_and_schedules_are_readable_and_samples_fit_them() {
     assert_eq!(rule_name("BrandPublishedRule"), "brand-published");
     assert_eq!(audit.target_queues, vec!["jobs".to_string()]);
     assert_eq!(audit.consumers, vec!["worker".to_string()]);
-    assert!(audit.event_bus.is_some(), "AuditRule must be on the custom bus");
+    assert!(
+        audit.event_bus.is_some(),
+        "AuditRule must be on the custom bus"
+    );
 
     let schedules = schedules_by_function(&tpl);
     assert!(!schedules.is_empty(), "no schedules");
@@ -651,10 +710,15 @@ fn rules_and_schedules_are_readable_and_samples_fit_them() {
     assert!(!records.is_empty());
     for record in records {
         assert_eq!(record["eventSource"], "aws:sqs");
-        let envelope: EventEnvelope = serde_json::from_str(record["body"].as_str().expect("body is a string"))
-            .expect("body is an EventBridge envelope");
+        let envelope: EventEnvelope =
+            serde_json::from_str(record["body"].as_str().expect("body is a string"))
+                .expect("body is an EventBridge envelope");
         let routed = rules.values().any(|r| {
-            let any = |field: &str, v: &str| r.pattern[field].as_array().is_none_or(|a| a.iter().any(|x| x == v));
+            let any = |field: &str, v: &str| {
+                r.pattern[field]
+                    .as_array()
+                    .is_none_or(|a| a.iter().any(|x| x == v))
+            };
             any("source", &envelope.source)
                 && any("detail-type", &envelope.detail_type)
                 && r.consumers.contains(&"worker".to_string())
@@ -670,7 +734,12 @@ fn rules_and_schedules_are_readable_and_samples_fit_them() {
     for function in schedules.keys() {
         for sample in sample_events(function) {
             let event = read_json(&sample);
-            assert_eq!(event["detail-type"], "Scheduled Event", "{}", sample.display());
+            assert_eq!(
+                event["detail-type"],
+                "Scheduled Event",
+                "{}",
+                sample.display()
+            );
             assert_eq!(event["source"], "aws.events", "{}", sample.display());
         }
     }
@@ -678,7 +747,8 @@ fn rules_and_schedules_are_readable_and_samples_fit_them() {
 
 #[test]
 fn short_form_tags_become_long_form() {
-    let v = parse_template("a: !Ref X\nb: !GetAtt Q.Arn\nc: !Sub 'x-${Y}'\nd: !Split [',', !Ref Z]\n");
+    let v =
+        parse_template("a: !Ref X\nb: !GetAtt Q.Arn\nc: !Sub 'x-${Y}'\nd: !Split [',', !Ref Z]\n");
     assert_eq!(
         v,
         json!({
@@ -709,12 +779,17 @@ fn api_routes_are_authorized_except_health() {
     }
     assert_eq!(routes.get("ANY /"), Some(&None), "{routes:?}");
     assert_eq!(routes.get("ANY /{proxy+}"), Some(&None), "{routes:?}");
-    assert_eq!(routes.get("GET /health"), Some(&Some("NONE".to_string())), "{routes:?}");
+    assert_eq!(
+        routes.get("GET /health"),
+        Some(&Some("NONE".to_string())),
+        "{routes:?}"
+    );
     let api_id = api
         .events()
         .iter()
         .find_map(|(_, e)| referenced_resource(&e["Properties"]["ApiId"]).map(str::to_string));
-    let http_api = &resources(&tpl)[&api_id.expect("HttpApi events name their ApiId")]["Properties"];
+    let http_api =
+        &resources(&tpl)[&api_id.expect("HttpApi events name their ApiId")]["Properties"];
     let default = http_api["Auth"]["DefaultAuthorizer"]
         .as_str()
         .expect("no DefaultAuthorizer");
@@ -741,13 +816,27 @@ fn template_declares_the_code_topology() {
     let coded: BTreeSet<&str> = topology::QUEUE_NAMES.into_iter().collect();
     assert_eq!(declared, coded, "queues");
     for spec in topology::queues() {
-        let id = names.iter().find(|(_, n)| **n == spec.name).map(|(id, _)| id).unwrap();
+        let id = names
+            .iter()
+            .find(|(_, n)| **n == spec.name)
+            .map(|(id, _)| id)
+            .unwrap();
         let props = &resources(&tpl)[id]["Properties"];
         if let Some(dlq) = &spec.dead_letter {
-            assert_eq!(props["RedrivePolicy"]["maxReceiveCount"], spec.max_receives, "{}", spec.name);
-            let target = referenced_resource(&props["RedrivePolicy"]["deadLetterTargetArn"]).unwrap();
+            assert_eq!(
+                props["RedrivePolicy"]["maxReceiveCount"], spec.max_receives,
+                "{}",
+                spec.name
+            );
+            let target =
+                referenced_resource(&props["RedrivePolicy"]["deadLetterTargetArn"]).unwrap();
             assert_eq!(&names[target], dlq, "{}", spec.name);
-            assert_eq!(props["VisibilityTimeout"], spec.visibility_timeout.as_secs(), "{}", spec.name);
+            assert_eq!(
+                props["VisibilityTimeout"],
+                spec.visibility_timeout.as_secs(),
+                "{}",
+                spec.name
+            );
         }
     }
 
@@ -759,7 +848,12 @@ fn template_declares_the_code_topology() {
             .find(|r| r.name == rule.name)
             .unwrap_or_else(|| panic!("rule {} is not in template.yaml", rule.name));
         assert_eq!(declared.pattern, rule.event_pattern(), "{}", rule.name);
-        assert_eq!(declared.target_queues, vec![rule.target_queue.clone()], "{}", rule.name);
+        assert_eq!(
+            declared.target_queues,
+            vec![rule.target_queue.clone()],
+            "{}",
+            rule.name
+        );
     }
 
     let schedules = schedules_by_function(&tpl);

@@ -3,8 +3,8 @@
 
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use aws_sdk_eventbridge::types::Target;
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -25,7 +25,9 @@ pub fn unique_name(prefix: &str) -> String {
 
 /// S3 on a local endpoint needs path-style addressing: `bucket.127.0.0.1` does not resolve.
 pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build();
+    let config = aws_sdk_s3::config::Builder::from(sdk)
+        .force_path_style(true)
+        .build();
     aws_sdk_s3::Client::from_conf(config)
 }
 
@@ -65,7 +67,11 @@ pub async fn create_table(sdk: &SdkConfig) -> String {
         .index_name("GSI1")
         .key_schema(key("GSI1PK", KeyType::Hash))
         .key_schema(key("GSI1SK", KeyType::Range))
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .projection(
+            Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build(),
+        )
         .build()
         .expect("GSI1");
     client
@@ -119,9 +125,12 @@ pub async fn create_queues(sdk: &SdkConfig, specs: &[QueueSpec]) -> BTreeMap<Str
             spec.visibility_timeout.as_secs().to_string(),
         );
         if let Some(dlq) = &spec.dead_letter {
-            let dlq_url = urls
-                .get(dlq)
-                .unwrap_or_else(|| panic!("queue {} names dead-letter queue {dlq}, which has no spec", spec.name));
+            let dlq_url = urls.get(dlq).unwrap_or_else(|| {
+                panic!(
+                    "queue {} names dead-letter queue {dlq}, which has no spec",
+                    spec.name
+                )
+            });
             let policy = serde_json::json!({
                 "deadLetterTargetArn": queue_arn(sdk, dlq_url).await,
                 "maxReceiveCount": spec.max_receives.to_string(),
@@ -151,7 +160,11 @@ pub async fn queue_arn(sdk: &SdkConfig, url: &str) -> String {
 }
 
 /// A custom bus with one rule per [`Rule`], each targeting its queue, as template.yaml does.
-pub async fn create_bus(sdk: &SdkConfig, rules: &[Rule], queue_urls: &BTreeMap<String, String>) -> String {
+pub async fn create_bus(
+    sdk: &SdkConfig,
+    rules: &[Rule],
+    queue_urls: &BTreeMap<String, String>,
+) -> String {
     let client = aws_sdk_eventbridge::Client::new(sdk);
     let bus = unique_name("plasma-bus");
     client
@@ -169,9 +182,12 @@ pub async fn create_bus(sdk: &SdkConfig, rules: &[Rule], queue_urls: &BTreeMap<S
             .send()
             .await
             .unwrap_or_else(|e| panic!("moto: put rule {}: {e:?}", rule.name));
-        let url = queue_urls
-            .get(&rule.target_queue)
-            .unwrap_or_else(|| panic!("rule {} targets queue {}, which was not created", rule.name, rule.target_queue));
+        let url = queue_urls.get(&rule.target_queue).unwrap_or_else(|| {
+            panic!(
+                "rule {} targets queue {}, which was not created",
+                rule.name, rule.target_queue
+            )
+        });
         let target = Target::builder()
             .id(&rule.target_queue)
             .arn(queue_arn(sdk, url).await)

@@ -4,3 +4,6 @@
 pub mod aws;
 pub mod moto;
 pub mod ports;
+
+/// Test processes build plain reqwest clients too; they need the TLS provider installed.
+pub use plasma_http::outbound::install_crypto_provider;

@@ -69,14 +69,20 @@ pub async fn sdk_config() -> SdkConfig {
 }
 
 fn workspace_target() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("target")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("target")
 }
 
 fn start() -> Result<Server, String> {
     let target = workspace_target();
     let python = ensure_venv(&target)?;
-    let log_path = target.join("moto-venv").join(format!("server-{}.log", std::process::id()));
-    let log = File::create(&log_path).map_err(|e| format!("creating {}: {e}", log_path.display()))?;
+    prune_old_logs(&target.join("moto-venv"));
+    let log_path = target
+        .join("moto-venv")
+        .join(format!("server-{}.log", std::process::id()));
+    let log =
+        File::create(&log_path).map_err(|e| format!("creating {}: {e}", log_path.display()))?;
     let mut child = Command::new(&python)
         .args(["-c", WRAPPER])
         .stdin(Stdio::piped())
@@ -96,6 +102,23 @@ fn start() -> Result<Server, String> {
         endpoint,
         _child: child,
     })
+}
+
+/// Each run leaves a (usually empty) server log; drop empty ones from runs an hour gone.
+fn prune_old_logs(venv: &Path) {
+    let Ok(entries) = fs::read_dir(venv) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.len() == 0
+                && m.modified()
+                    .is_ok_and(|t| t.elapsed().unwrap_or_default() > Duration::from_secs(3600))
+        });
+        if stale && entry.file_name().to_string_lossy().starts_with("server-") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Reads the port line on a helper thread so a wedged interpreter cannot hang the tests.
@@ -128,7 +151,9 @@ fn wait_until_answering(port: u16, timeout: Duration) -> Result<(), String> {
         match answered {
             Ok(true) => return Ok(()),
             _ if Instant::now() > deadline => {
-                return Err(format!("moto on port {port} did not answer HTTP within {timeout:?}"));
+                return Err(format!(
+                    "moto on port {port} did not answer HTTP within {timeout:?}"
+                ));
             }
             _ => std::thread::sleep(Duration::from_millis(100)),
         }
@@ -149,14 +174,18 @@ fn ensure_venv(target: &Path) -> Result<PathBuf, String> {
         .write(true)
         .open(&lock_path)
         .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
-    lock.lock().map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
+    lock.lock()
+        .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
     if marker.exists() {
         return Ok(python);
     }
     // A half-built venv (interrupted install, other moto version) is rebuilt from scratch.
     let _ = fs::remove_dir_all(&venv);
     let system_python = std::env::var("PLASMA_PYTHON").unwrap_or_else(|_| "python3".into());
-    run(Command::new(&system_python).arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(&system_python)
+        .arg("-m")
+        .arg("venv")
+        .arg(&venv))?;
     run(Command::new(&python).args([
         "-m",
         "pip",

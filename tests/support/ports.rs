@@ -1,6 +1,8 @@
 //! Every port of one backend behind trait objects, so a suite case runs unchanged on both.
 
-use plasma_core::{BlobStore, EventBus, ItemStore, Queue, QueueSpec, Rule, Scheduler, SystemClock, UuidV7Ids};
+use plasma_core::{
+    BlobStore, EventBus, ItemStore, Queue, QueueSpec, Rule, Scheduler, SystemClock, UuidV7Ids,
+};
 use std::sync::Arc;
 
 pub struct Ports {
@@ -39,6 +41,8 @@ pub async fn embedded(specs: Vec<QueueSpec>, rules: Vec<Rule>) -> Ports {
 
 /// AWS adapters over a fresh, uniquely named stack on this process's moto server.
 pub async fn aws(specs: Vec<QueueSpec>, rules: Vec<Rule>) -> Ports {
+    // Cases that talk HTTP themselves (presigned uploads) build reqwest clients.
+    crate::install_crypto_provider();
     let sdk = crate::moto::sdk_config().await;
     let config = crate::aws::stack(&sdk, &specs, &rules).await;
     let a = plasma_aws::AwsAdapters::new(&sdk, &config, Arc::new(SystemClock));

@@ -12,8 +12,6 @@
 mod dynamo;
 mod errors;
 mod eventbridge;
-#[cfg(test)]
-mod moto_tests;
 mod retry;
 mod s3;
 mod scheduler;

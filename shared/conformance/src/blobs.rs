@@ -11,7 +11,10 @@ const HELLO_MD5: &str = "5eb63bbbe01eeed093cb22bb8f5acdc3";
 fn options(content_type: &str, meta: &[(&str, &str)]) -> PutOptions {
     PutOptions {
         content_type: Some(content_type.into()),
-        metadata: meta.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        metadata: meta
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     }
 }
 
@@ -19,23 +22,48 @@ fn options(content_type: &str, meta: &[(&str, &str)]) -> PutOptions {
 /// deleting twice is fine.
 pub async fn put_get_head_delete(store: &dyn BlobStore) {
     let key = "docs/readme.txt";
-    assert_eq!(store.get(key).await.expect("get absent"), None, "absent key: get");
-    assert_eq!(store.head(key).await.expect("head absent"), None, "absent key: head");
-    let opts = options("text/plain", &[("owner", "alice"), ("purpose", "conformance")]);
+    assert_eq!(
+        store.get(key).await.expect("get absent"),
+        None,
+        "absent key: get"
+    );
+    assert_eq!(
+        store.head(key).await.expect("head absent"),
+        None,
+        "absent key: head"
+    );
+    let opts = options(
+        "text/plain",
+        &[("owner", "alice"), ("purpose", "conformance")],
+    );
     let put = store
         .put(key, Bytes::from_static(b"hello world"), opts.clone())
         .await
         .expect("put");
     assert_eq!(put.key, key);
     assert_eq!(put.size, 11);
-    assert_eq!(put.etag, HELLO_MD5, "etag is the hex MD5 of the body, unquoted");
-    let blob = store.get(key).await.expect("get").expect("get after put returned None");
+    assert_eq!(
+        put.etag, HELLO_MD5,
+        "etag is the hex MD5 of the body, unquoted"
+    );
+    let blob = store
+        .get(key)
+        .await
+        .expect("get")
+        .expect("get after put returned None");
     assert_eq!(blob.body, Bytes::from_static(b"hello world"));
-    assert_eq!(blob.meta.content_type, opts.content_type, "content type round trip");
+    assert_eq!(
+        blob.meta.content_type, opts.content_type,
+        "content type round trip"
+    );
     assert_eq!(blob.meta.metadata, opts.metadata, "metadata round trip");
     assert_eq!(blob.meta.etag, HELLO_MD5);
     assert_eq!(blob.meta.size, 11);
-    let head = store.head(key).await.expect("head").expect("head after put returned None");
+    let head = store
+        .head(key)
+        .await
+        .expect("head")
+        .expect("head after put returned None");
     assert_eq!(head, blob.meta, "head reports what get reports");
     let age = chrono::Utc::now() - head.last_modified;
     assert!(
@@ -47,13 +75,28 @@ pub async fn put_get_head_delete(store: &dyn BlobStore) {
         .put(key, Bytes::from_static(b"v2"), PutOptions::default())
         .await
         .expect("overwrite");
-    let blob = store.get(key).await.expect("get").expect("overwritten blob");
+    let blob = store
+        .get(key)
+        .await
+        .expect("get")
+        .expect("overwritten blob");
     assert_eq!(blob.body, Bytes::from_static(b"v2"), "put overwrites");
     assert!(blob.meta.metadata.is_empty(), "overwrite replaces metadata");
     store.delete(key).await.expect("delete");
-    assert_eq!(store.get(key).await.expect("get deleted"), None, "deleted key: get");
-    assert_eq!(store.head(key).await.expect("head deleted"), None, "deleted key: head");
-    store.delete(key).await.expect("deleting an absent key must succeed");
+    assert_eq!(
+        store.get(key).await.expect("get deleted"),
+        None,
+        "deleted key: get"
+    );
+    assert_eq!(
+        store.head(key).await.expect("head deleted"),
+        None,
+        "deleted key: head"
+    );
+    store
+        .delete(key)
+        .await
+        .expect("deleting an absent key must succeed");
 }
 
 /// Listing a prefix with a small page size yields every key under it exactly once, in
@@ -77,7 +120,10 @@ pub async fn list_by_prefix_paginates(store: &dyn BlobStore) {
     let mut seen = Vec::new();
     let mut cursor = None;
     for page_no in 0.. {
-        assert!(page_no < 20, "listing 25 keys 5 at a time did not end after 20 pages");
+        assert!(
+            page_no < 20,
+            "listing 25 keys 5 at a time did not end after 20 pages"
+        );
         let page = store.list("list/", cursor, 5).await.expect("list");
         assert!(page.items.len() <= 5, "a page holds at most `limit` keys");
         seen.extend(page.items.into_iter().map(|m| (m.key, m.size)));
@@ -86,17 +132,35 @@ pub async fn list_by_prefix_paginates(store: &dyn BlobStore) {
             break;
         }
     }
-    let sizes: BTreeMap<&String, u64> = expected.iter().enumerate().map(|(i, k)| (k, i as u64)).collect();
+    let sizes: BTreeMap<&String, u64> = expected
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k, i as u64))
+        .collect();
     let mut want: Vec<(String, u64)> = sizes.iter().map(|(k, s)| ((*k).clone(), *s)).collect();
     want.sort();
-    assert_eq!(seen, want, "every key under the prefix exactly once, ascending, with its size");
-    let empty = store.list("nothing-here/", None, 5).await.expect("list empty prefix");
+    assert_eq!(
+        seen, want,
+        "every key under the prefix exactly once, ascending, with its size"
+    );
+    let empty = store
+        .list("nothing-here/", None, 5)
+        .await
+        .expect("list empty prefix");
     assert!(empty.items.is_empty() && empty.next.is_none(), "{empty:?}");
 }
 
 /// Keys that could escape a directory or are not valid S3 keys are refused by every call.
 pub async fn invalid_keys_refused(store: &dyn BlobStore) {
-    for key in ["", "/abs", "a/../../etc/passwd", "..", "a//b", "a\\b", "dir/"] {
+    for key in [
+        "",
+        "/abs",
+        "a/../../etc/passwd",
+        "..",
+        "a//b",
+        "a\\b",
+        "dir/",
+    ] {
         let invalid = |what: &str, r: Result<(), PortError>| {
             assert!(
                 matches!(r, Err(PortError::Invalid(_))),
@@ -105,14 +169,20 @@ pub async fn invalid_keys_refused(store: &dyn BlobStore) {
         };
         invalid(
             "put",
-            store.put(key, Bytes::from_static(b"x"), PutOptions::default()).await.map(drop),
+            store
+                .put(key, Bytes::from_static(b"x"), PutOptions::default())
+                .await
+                .map(drop),
         );
         invalid("get", store.get(key).await.map(drop));
         invalid("head", store.head(key).await.map(drop));
         invalid("delete", store.delete(key).await);
         invalid(
             "presign_put",
-            store.presign_put(key, None, Duration::from_secs(60)).await.map(drop),
+            store
+                .presign_put(key, None, Duration::from_secs(60))
+                .await
+                .map(drop),
         );
     }
 }
@@ -121,7 +191,11 @@ pub async fn invalid_keys_refused(store: &dyn BlobStore) {
 pub async fn presign_put_expires_in_future(store: &dyn BlobStore) {
     let before = chrono::Utc::now();
     let req = store
-        .presign_put("uploads/report.pdf", Some("application/pdf"), Duration::from_secs(600))
+        .presign_put(
+            "uploads/report.pdf",
+            Some("application/pdf"),
+            Duration::from_secs(600),
+        )
         .await
         .expect("presign_put");
     assert_eq!(req.method, "PUT");
@@ -145,7 +219,8 @@ pub async fn presign_put_expires_in_future(store: &dyn BlobStore) {
 }
 
 /// The presigned URL really accepts an upload, which `get` then returns. Needs the URL's
-/// server to be reachable (S3/moto; the embedded runner serves it only while running).
+/// server to be reachable (S3/moto; the embedded runner serves it only while running), and
+/// builds a `reqwest::Client`, so the process must have a rustls crypto provider installed.
 pub async fn presigned_put_uploads(store: &dyn BlobStore) {
     let key = "uploads/direct.txt";
     let req = store
@@ -164,7 +239,11 @@ pub async fn presigned_put_uploads(store: &dyn BlobStore) {
         "PUT to presigned URL answered {status}: {}",
         response.text().await.unwrap_or_default()
     );
-    let blob = store.get(key).await.expect("get").expect("uploaded blob is missing");
+    let blob = store
+        .get(key)
+        .await
+        .expect("get")
+        .expect("uploaded blob is missing");
     assert_eq!(blob.body, Bytes::from_static(b"uploaded directly"));
     assert_eq!(blob.meta.content_type.as_deref(), Some("text/plain"));
 }

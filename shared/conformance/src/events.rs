@@ -37,8 +37,12 @@ async fn drain(queue: &dyn Queue, want: usize) -> Vec<Received> {
 }
 
 fn envelope(m: &Received) -> EventEnvelope {
-    serde_json::from_str(&m.body)
-        .unwrap_or_else(|e| panic!("target queue message is not an EventBridge envelope ({e}): {}", m.body))
+    serde_json::from_str(&m.body).unwrap_or_else(|e| {
+        panic!(
+            "target queue message is not an EventBridge envelope ({e}): {}",
+            m.body
+        )
+    })
 }
 
 /// A matching event arrives once as an envelope carrying source, detail-type and detail;
@@ -54,7 +58,11 @@ pub async fn matching_event_reaches_rule_target(bus: &dyn EventBus, queue: &dyn 
     assert_eq!(ids.len(), 3, "one id per published event");
     // Drain more than expected: a wrongly routed event would show up as an extra message.
     let got = drain(queue, 2).await;
-    assert_eq!(got.len(), 1, "only the matching event may reach the queue, got {got:?}");
+    assert_eq!(
+        got.len(),
+        1,
+        "only the matching event may reach the queue, got {got:?}"
+    );
     let env = envelope(&got[0]);
     assert_eq!(env.source, SOURCE);
     assert_eq!(env.detail_type, DETAIL_TYPE);
@@ -67,10 +75,16 @@ pub async fn matching_event_reaches_rule_target(bus: &dyn EventBus, queue: &dyn 
 
 /// Publishing more events than one PutEvents call takes delivers all of them.
 pub async fn publish_beyond_one_put_events_call(bus: &dyn EventBus, queue: &dyn Queue) {
-    let events: Vec<Event> = (0..25).map(|i| Event::new(SOURCE, DETAIL_TYPE, json!({"i": i}))).collect();
+    let events: Vec<Event> = (0..25)
+        .map(|i| Event::new(SOURCE, DETAIL_TYPE, json!({"i": i})))
+        .collect();
     let ids = bus.publish(events).await.expect("publish 25");
     assert_eq!(ids.len(), 25);
-    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 25, "ids are distinct");
+    assert_eq!(
+        ids.iter().collect::<BTreeSet<_>>().len(),
+        25,
+        "ids are distinct"
+    );
     let got: BTreeSet<i64> = drain(queue, 25)
         .await
         .iter()

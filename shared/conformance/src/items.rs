@@ -28,7 +28,10 @@ async fn must_get(store: &dyn ItemStore, key: &Key) -> Item {
 }
 
 async fn assert_absent(store: &dyn ItemStore, key: &Key, why: &str) {
-    let got = store.get(key).await.unwrap_or_else(|e| panic!("get {key:?} failed: {e}"));
+    let got = store
+        .get(key)
+        .await
+        .unwrap_or_else(|e| panic!("get {key:?} failed: {e}"));
     assert_eq!(got, None, "{why}: {key:?} should be absent");
 }
 
@@ -56,8 +59,15 @@ pub async fn put_get_delete_round_trip(store: &dyn ItemStore) {
     )
     .with_gsi1(Key::new("g-round", "g-trip"))
     .with_expiry(now_epoch() + 3600);
-    store.put(written.clone(), Condition::None).await.expect("put");
-    assert_eq!(must_get(store, &key).await, written, "get must return exactly what was put");
+    store
+        .put(written.clone(), Condition::None)
+        .await
+        .expect("put");
+    assert_eq!(
+        must_get(store, &key).await,
+        written,
+        "get must return exactly what was put"
+    );
     store.delete(&key, Condition::None).await.expect("delete");
     assert_absent(store, &key, "after delete").await;
     store
@@ -74,10 +84,20 @@ pub async fn conditional_put_not_exists_conflicts(store: &dyn ItemStore) {
         .await
         .expect("NotExists on an absent item must succeed");
     let second = item("cond", "one", json!({"writer": "second"}));
-    assert_conflict(store.put(second, Condition::NotExists).await, "second NotExists put");
-    assert_eq!(must_get(store, &first.key).await, first, "the losing put must not write");
+    assert_conflict(
+        store.put(second, Condition::NotExists).await,
+        "second NotExists put",
+    );
+    assert_eq!(
+        must_get(store, &first.key).await,
+        first,
+        "the losing put must not write"
+    );
     let absent = item("cond", "absent", json!({}));
-    assert_conflict(store.put(absent.clone(), Condition::Exists).await, "Exists put on absent item");
+    assert_conflict(
+        store.put(absent.clone(), Condition::Exists).await,
+        "Exists put on absent item",
+    );
     assert_absent(store, &absent.key, "a refused Exists put").await;
     assert_conflict(
         store.delete(&absent.key, Condition::Exists).await,
@@ -89,30 +109,55 @@ pub async fn conditional_put_not_exists_conflicts(store: &dyn ItemStore) {
 pub async fn optimistic_concurrency_on_version(store: &dyn ItemStore) {
     let key = Key::new("occ", "doc");
     store
-        .put(item("occ", "doc", json!({"version": 1, "title": "v1"})), Condition::None)
+        .put(
+            item("occ", "doc", json!({"version": 1, "title": "v1"})),
+            Condition::None,
+        )
         .await
         .expect("seed");
     let expect_v1 = || Condition::Equals("version".into(), json!(1));
     let winner = store
-        .update(&key, Update::default().set("title", "winner").add("version", 1), expect_v1())
+        .update(
+            &key,
+            Update::default().set("title", "winner").add("version", 1),
+            expect_v1(),
+        )
         .await
         .expect("the first writer holding version 1 must win");
-    assert_eq!(winner.get("version"), Some(&json!(2)), "update returns the new state");
+    assert_eq!(
+        winner.get("version"),
+        Some(&json!(2)),
+        "update returns the new state"
+    );
     assert_conflict(
         store
-            .update(&key, Update::default().set("title", "loser").add("version", 1), expect_v1())
+            .update(
+                &key,
+                Update::default().set("title", "loser").add("version", 1),
+                expect_v1(),
+            )
             .await,
         "update expecting a stale version",
     );
     assert_conflict(
         store
-            .put(item("occ", "doc", json!({"version": 2, "title": "loser"})), expect_v1())
+            .put(
+                item("occ", "doc", json!({"version": 2, "title": "loser"})),
+                expect_v1(),
+            )
             .await,
         "put expecting a stale version",
     );
-    assert_conflict(store.delete(&key, expect_v1()).await, "delete expecting a stale version");
+    assert_conflict(
+        store.delete(&key, expect_v1()).await,
+        "delete expecting a stale version",
+    );
     let now = must_get(store, &key).await;
-    assert_eq!(now.get("title"), Some(&json!("winner")), "only the winner's write may land");
+    assert_eq!(
+        now.get("title"),
+        Some(&json!("winner")),
+        "only the winner's write may land"
+    );
     assert_eq!(now.get("version"), Some(&json!(2)));
     store
         .put(
@@ -136,11 +181,19 @@ pub async fn optimistic_concurrency_on_version(store: &dyn ItemStore) {
 pub async fn update_set_remove_add_and_create(store: &dyn ItemStore) {
     let key = Key::new("upd", "counter");
     let created = store
-        .update(&key, Update::default().set("name", "c").add("hits", 5), Condition::None)
+        .update(
+            &key,
+            Update::default().set("name", "c").add("hits", 5),
+            Condition::None,
+        )
         .await
         .expect("update of an absent item must create it");
     assert_eq!(created.key, key);
-    assert_eq!(created.attrs, attrs(json!({"name": "c", "hits": 5})), "created item");
+    assert_eq!(
+        created.attrs,
+        attrs(json!({"name": "c", "hits": 5})),
+        "created item"
+    );
     let expiry = now_epoch() + 3600;
     let mut change = Update::default()
         .add("hits", 3)
@@ -148,23 +201,35 @@ pub async fn update_set_remove_add_and_create(store: &dyn ItemStore) {
         .remove("name")
         .set("tags", json!(["a", "b"]));
     change.expires_at = Some(Some(expiry));
-    let updated = store.update(&key, change, Condition::Exists).await.expect("update");
+    let updated = store
+        .update(&key, change, Condition::Exists)
+        .await
+        .expect("update");
     assert_eq!(
         updated.attrs,
         attrs(json!({"hits": 8, "misses": -2, "tags": ["a", "b"]})),
         "set/remove/add result"
     );
     assert_eq!(updated.expires_at, Some(expiry), "update sets the expiry");
-    assert_eq!(must_get(store, &key).await, updated, "get agrees with update's return value");
+    assert_eq!(
+        must_get(store, &key).await,
+        updated,
+        "get agrees with update's return value"
+    );
     let cleared = Update {
         expires_at: Some(None),
         ..Update::default()
     };
-    let updated = store.update(&key, cleared, Condition::None).await.expect("clear expiry");
+    let updated = store
+        .update(&key, cleared, Condition::None)
+        .await
+        .expect("clear expiry");
     assert_eq!(updated.expires_at, None, "Some(None) removes the expiry");
     let absent = Key::new("upd", "absent");
     assert_conflict(
-        store.update(&absent, Update::default().add("hits", 1), Condition::Exists).await,
+        store
+            .update(&absent, Update::default().add("hits", 1), Condition::Exists)
+            .await,
         "update with Exists on an absent item",
     );
     assert_absent(store, &absent, "a refused update").await;
@@ -173,17 +238,34 @@ pub async fn update_set_remove_add_and_create(store: &dyn ItemStore) {
 /// Sort-key conditions and order within one partition; other partitions never leak in.
 pub async fn query_sort_key_conditions(store: &dyn ItemStore) {
     let keys = ["a#1", "a#2", "b#1", "b#2", "c"];
-    let puts = keys.iter().map(|sk| item("q", sk, json!({"sk": sk}))).collect();
+    let puts = keys
+        .iter()
+        .map(|sk| item("q", sk, json!({"sk": sk})))
+        .collect();
     let noise = vec![item("q2", "a#1", json!({})), item("qq", "a#1", json!({}))];
     store.batch_write(puts, vec![]).await.expect("seed");
-    store.batch_write(noise, vec![]).await.expect("seed other partitions");
+    store
+        .batch_write(noise, vec![])
+        .await
+        .expect("seed other partitions");
     let run = |q: Query| async move {
-        let page = store.query(q.clone()).await.unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        let page = store
+            .query(q.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{q:?}: {e}"));
         assert_eq!(page.next, None, "{q:?} fits one page");
         sks(&page.items)
     };
-    assert_eq!(run(Query::partition("q")).await, keys, "whole partition ascending");
-    assert_eq!(run(Query::partition("q").prefix("a#")).await, ["a#1", "a#2"], "prefix");
+    assert_eq!(
+        run(Query::partition("q")).await,
+        keys,
+        "whole partition ascending"
+    );
+    assert_eq!(
+        run(Query::partition("q").prefix("a#")).await,
+        ["a#1", "a#2"],
+        "prefix"
+    );
     assert_eq!(
         run(Query::partition("q").between("a#2", "b#2")).await,
         ["a#2", "b#1", "b#2"],
@@ -191,7 +273,11 @@ pub async fn query_sort_key_conditions(store: &dyn ItemStore) {
     );
     let mut reversed = keys.to_vec();
     reversed.reverse();
-    assert_eq!(run(Query::partition("q").descending()).await, reversed, "descending");
+    assert_eq!(
+        run(Query::partition("q").descending()).await,
+        reversed,
+        "descending"
+    );
     assert_eq!(
         run(Query::partition("q").prefix("b#").descending()).await,
         ["b#2", "b#1"],
@@ -207,12 +293,17 @@ pub async fn query_sort_key_conditions(store: &dyn ItemStore) {
         ..Query::partition("q")
     };
     assert_eq!(run(to).await, ["a#1", "a#2"], "To is inclusive");
-    assert!(run(Query::partition("nobody")).await.is_empty(), "empty partition");
+    assert!(
+        run(Query::partition("nobody")).await.is_empty(),
+        "empty partition"
+    );
 }
 
 /// GSI1 queries find items by their secondary key, ordered by it, and return whole items.
 pub async fn query_gsi1(store: &dyn ItemStore) {
-    let tagged = |sk: &str, gsk: &str| item("user#1", sk, json!({"n": sk})).with_gsi1(Key::new("by-email", gsk));
+    let tagged = |sk: &str, gsk: &str| {
+        item("user#1", sk, json!({"n": sk})).with_gsi1(Key::new("by-email", gsk))
+    };
     let puts = vec![
         tagged("profile", "c@x"),
         tagged("other", "a@x"),
@@ -220,8 +311,15 @@ pub async fn query_gsi1(store: &dyn ItemStore) {
         item("user#3", "profile", json!({})),
     ];
     store.batch_write(puts.clone(), vec![]).await.expect("seed");
-    let page = store.query(Query::gsi1("by-email")).await.expect("GSI1 query");
-    let found: Vec<_> = page.items.iter().map(|i| i.gsi1.clone().map(|k| k.sk)).collect();
+    let page = store
+        .query(Query::gsi1("by-email"))
+        .await
+        .expect("GSI1 query");
+    let found: Vec<_> = page
+        .items
+        .iter()
+        .map(|i| i.gsi1.clone().map(|k| k.sk))
+        .collect();
     assert_eq!(
         found,
         [Some("a@x".into()), Some("b@x".into()), Some("c@x".into())],
@@ -239,13 +337,19 @@ pub async fn query_gsi1(store: &dyn ItemStore) {
 /// 57 items with limit 10: following cursors yields every item exactly once, in order.
 pub async fn query_pagination_returns_each_item_once(store: &dyn ItemStore) {
     let expected: Vec<String> = (0..57).map(|i| format!("item#{i:03}")).collect();
-    let puts = expected.iter().map(|sk| item("pages", sk, json!({}))).collect();
+    let puts = expected
+        .iter()
+        .map(|sk| item("pages", sk, json!({})))
+        .collect();
     store.batch_write(puts, vec![]).await.expect("seed");
     for descending in [false, true] {
         let mut seen = Vec::new();
         let mut cursor = None;
         for page_no in 0.. {
-            assert!(page_no < 20, "pagination did not end after 20 pages of 10 (57 items)");
+            assert!(
+                page_no < 20,
+                "pagination did not end after 20 pages of 10 (57 items)"
+            );
             let mut q = Query::partition("pages").limit(10).after(cursor);
             q.descending = descending;
             let page = store.query(q).await.expect("page");
@@ -260,9 +364,14 @@ pub async fn query_pagination_returns_each_item_once(store: &dyn ItemStore) {
         if descending {
             want.reverse();
         }
-        assert_eq!(seen, want, "every item exactly once, in order (descending={descending})");
+        assert_eq!(
+            seen, want,
+            "every item exactly once, in order (descending={descending})"
+        );
     }
-    let bad = store.query(Query::partition("pages").after(Some("not-a-cursor".into()))).await;
+    let bad = store
+        .query(Query::partition("pages").after(Some("not-a-cursor".into())))
+        .await;
     assert!(
         matches!(bad, Err(PortError::Invalid(_))),
         "a malformed cursor must be refused as Invalid, got {bad:?}"
@@ -271,9 +380,17 @@ pub async fn query_pagination_returns_each_item_once(store: &dyn ItemStore) {
 
 /// Batches larger than DynamoDB's 25 (write) and 100 (get) limits are chunked by the adapter.
 pub async fn batch_get_and_write_beyond_limits(store: &dyn ItemStore) {
-    let keys: Vec<Key> = (0..130).map(|i| Key::new(format!("b#{}", i % 3), format!("{i:03}"))).collect();
-    let puts = keys.iter().map(|k| Item::new(k.clone(), attrs(json!({"i": k.sk})))).collect();
-    store.batch_write(puts, vec![]).await.expect("batch_write of 130 puts");
+    let keys: Vec<Key> = (0..130)
+        .map(|i| Key::new(format!("b#{}", i % 3), format!("{i:03}")))
+        .collect();
+    let puts = keys
+        .iter()
+        .map(|k| Item::new(k.clone(), attrs(json!({"i": k.sk}))))
+        .collect();
+    store
+        .batch_write(puts, vec![])
+        .await
+        .expect("batch_write of 130 puts");
     let mut ask = keys.clone();
     ask.push(Key::new("b#0", "absent"));
     let got: BTreeSet<Key> = store
@@ -283,25 +400,45 @@ pub async fn batch_get_and_write_beyond_limits(store: &dyn ItemStore) {
         .into_iter()
         .map(|i| i.key)
         .collect();
-    assert_eq!(got, keys.iter().cloned().collect(), "all 130 stored items, absent key left out");
+    assert_eq!(
+        got,
+        keys.iter().cloned().collect(),
+        "all 130 stored items, absent key left out"
+    );
     store
         .batch_write(vec![], keys[..60].to_vec())
         .await
         .expect("batch_write of 60 deletes");
-    let left = store.batch_get(&keys).await.expect("batch_get after deletes");
+    let left = store
+        .batch_get(&keys)
+        .await
+        .expect("batch_get after deletes");
     assert_eq!(left.len(), 70, "60 of 130 deleted");
-    assert!(left.iter().all(|i| !keys[..60].contains(&i.key)), "deleted items still returned");
+    assert!(
+        left.iter().all(|i| !keys[..60].contains(&i.key)),
+        "deleted items still returned"
+    );
     assert_eq!(store.batch_get(&[]).await.expect("empty batch_get"), vec![]);
 }
 
 /// One failing condition cancels the whole transaction and names its index; a passing one
 /// applies every operation.
 pub async fn transaction_is_all_or_nothing(store: &dyn ItemStore) {
-    store.put(item("tx", "taken", json!({"v": 1})), Condition::None).await.expect("seed");
-    store.put(item("tx", "doomed", json!({"v": 1})), Condition::None).await.expect("seed");
+    store
+        .put(item("tx", "taken", json!({"v": 1})), Condition::None)
+        .await
+        .expect("seed");
+    store
+        .put(item("tx", "doomed", json!({"v": 1})), Condition::None)
+        .await
+        .expect("seed");
     let ops = vec![
         TxOp::Put(item("tx", "new", json!({"v": 1})), Condition::NotExists),
-        TxOp::Update(Key::new("tx", "counter"), Update::default().add("n", 1), Condition::None),
+        TxOp::Update(
+            Key::new("tx", "counter"),
+            Update::default().add("n", 1),
+            Condition::None,
+        ),
         TxOp::Delete(Key::new("tx", "doomed"), Condition::Exists),
         TxOp::Put(item("tx", "taken", json!({"v": 2})), Condition::NotExists),
     ];
@@ -312,20 +449,46 @@ pub async fn transaction_is_all_or_nothing(store: &dyn ItemStore) {
         other => panic!("expected TransactionCanceled {{ failed: [3] }}, got {other:?}"),
     }
     assert_absent(store, &Key::new("tx", "new"), "cancelled transaction's put").await;
-    assert_absent(store, &Key::new("tx", "counter"), "cancelled transaction's update").await;
+    assert_absent(
+        store,
+        &Key::new("tx", "counter"),
+        "cancelled transaction's update",
+    )
+    .await;
     must_get(store, &Key::new("tx", "doomed")).await;
-    assert_eq!(must_get(store, &Key::new("tx", "taken")).await.get("v"), Some(&json!(1)));
+    assert_eq!(
+        must_get(store, &Key::new("tx", "taken")).await.get("v"),
+        Some(&json!(1))
+    );
 
     let ops = vec![
-        TxOp::Check(Key::new("tx", "taken"), Condition::Equals("v".into(), json!(1))),
+        TxOp::Check(
+            Key::new("tx", "taken"),
+            Condition::Equals("v".into(), json!(1)),
+        ),
         TxOp::Put(item("tx", "new", json!({"v": 1})), Condition::NotExists),
-        TxOp::Update(Key::new("tx", "counter"), Update::default().add("n", 1), Condition::None),
+        TxOp::Update(
+            Key::new("tx", "counter"),
+            Update::default().add("n", 1),
+            Condition::None,
+        ),
         TxOp::Delete(Key::new("tx", "doomed"), Condition::Exists),
     ];
-    store.transact_write(ops).await.expect("a transaction whose conditions hold");
+    store
+        .transact_write(ops)
+        .await
+        .expect("a transaction whose conditions hold");
     must_get(store, &Key::new("tx", "new")).await;
-    assert_eq!(must_get(store, &Key::new("tx", "counter")).await.get("n"), Some(&json!(1)));
-    assert_absent(store, &Key::new("tx", "doomed"), "committed transaction's delete").await;
+    assert_eq!(
+        must_get(store, &Key::new("tx", "counter")).await.get("n"),
+        Some(&json!(1))
+    );
+    assert_absent(
+        store,
+        &Key::new("tx", "doomed"),
+        "committed transaction's delete",
+    )
+    .await;
 }
 
 /// More than 100 operations is refused before anything is written.
@@ -344,18 +507,35 @@ pub async fn transaction_over_100_ops_refused(store: &dyn ItemStore) {
 /// Items whose `expires_at` has passed are invisible to every read and count as absent.
 pub async fn expired_items_are_invisible(store: &dyn ItemStore) {
     let past = now_epoch() - 60;
-    let expired = item("ttl", "old", json!({"v": "old"})).with_expiry(past).with_gsi1(Key::new("ttl-g", "old"));
+    let expired = item("ttl", "old", json!({"v": "old"}))
+        .with_expiry(past)
+        .with_gsi1(Key::new("ttl-g", "old"));
     let live = item("ttl", "live", json!({})).with_expiry(now_epoch() + 3600);
-    store.batch_write(vec![expired.clone(), live.clone()], vec![]).await.expect("seed");
+    store
+        .batch_write(vec![expired.clone(), live.clone()], vec![])
+        .await
+        .expect("seed");
     assert_absent(store, &expired.key, "an expired item").await;
     let page = store.query(Query::partition("ttl")).await.expect("query");
     assert_eq!(sks(&page.items), ["live"], "query must skip expired items");
     let page = store.query(Query::gsi1("ttl-g")).await.expect("GSI1 query");
-    assert!(page.items.is_empty(), "GSI1 query must skip expired items: {page:?}");
-    let got = store.batch_get(&[expired.key.clone(), live.key.clone()]).await.expect("batch_get");
+    assert!(
+        page.items.is_empty(),
+        "GSI1 query must skip expired items: {page:?}"
+    );
+    let got = store
+        .batch_get(&[expired.key.clone(), live.key.clone()])
+        .await
+        .expect("batch_get");
     assert_eq!(got, vec![live], "batch_get must skip expired items");
     assert_conflict(
-        store.update(&expired.key, Update::default().set("v", "x"), Condition::Exists).await,
+        store
+            .update(
+                &expired.key,
+                Update::default().set("v", "x"),
+                Condition::Exists,
+            )
+            .await,
         "Exists over an expired item",
     );
     let reborn = item("ttl", "old", json!({"v": "new"}));
@@ -364,4 +544,46 @@ pub async fn expired_items_are_invisible(store: &dyn ItemStore) {
         .await
         .expect("NotExists must succeed over an expired item");
     assert_eq!(must_get(store, &expired.key).await, reborn);
+}
+
+/// An update of an expired item starts a new item: the old attributes must not come back
+/// (DynamoDB's UpdateItem would merge into an expired item its TTL sweep has not removed yet).
+pub async fn update_over_expired_item_starts_fresh(store: &dyn ItemStore) {
+    let expired = item("ttl-update", "old", json!({"secret": "stale", "n": 41}))
+        .with_expiry(now_epoch() - 60);
+    store
+        .put(expired.clone(), Condition::None)
+        .await
+        .expect("put expired item");
+    let updated = store
+        .update(&expired.key, Update::default().add("n", 1), Condition::None)
+        .await
+        .expect("update over an expired item creates a fresh one");
+    assert_eq!(
+        updated.attrs,
+        attrs(json!({"n": 1})),
+        "old attributes leaked"
+    );
+    assert_eq!(
+        updated.expires_at, None,
+        "the expiry of the old item leaked"
+    );
+    let tx = vec![TxOp::Update(
+        expired.key.clone(),
+        Update::default().set("fresh", true),
+        Condition::None,
+    )];
+    store
+        .put(expired.clone(), Condition::None)
+        .await
+        .expect("put expired item again");
+    store
+        .transact_write(tx)
+        .await
+        .expect("transactional update");
+    assert_eq!(
+        must_get(store, &expired.key).await.attrs,
+        attrs(json!({"fresh": true})),
+        "old attributes leaked through a transaction"
+    );
 }

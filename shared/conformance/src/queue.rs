@@ -33,7 +33,13 @@ pub fn specs() -> Vec<QueueSpec> {
     ]
 }
 
-async fn receive(q: &dyn Queue, queue: &str, max: u32, visibility: Duration, wait: Duration) -> Vec<Received> {
+async fn receive(
+    q: &dyn Queue,
+    queue: &str,
+    max: u32,
+    visibility: Duration,
+    wait: Duration,
+) -> Vec<Received> {
     q.receive(queue, max, visibility, wait)
         .await
         .unwrap_or_else(|e| panic!("receive from {queue}: {e}"))
@@ -42,28 +48,46 @@ async fn receive(q: &dyn Queue, queue: &str, max: u32, visibility: Duration, wai
 /// Exactly one message, received within `wait`.
 async fn receive_one(q: &dyn Queue, queue: &str, visibility: Duration, wait: Duration) -> Received {
     let mut got = receive(q, queue, 1, visibility, wait).await;
-    assert_eq!(got.len(), 1, "expected one message from {queue} within {wait:?}, got {got:?}");
+    assert_eq!(
+        got.len(),
+        1,
+        "expected one message from {queue} within {wait:?}, got {got:?}"
+    );
     got.pop().expect("one message")
 }
 
 async fn assert_empty(q: &dyn Queue, queue: &str, wait: Duration, why: &str) {
     let got = receive(q, queue, 10, LONG, wait).await;
-    assert!(got.is_empty(), "{why}: {queue} should have nothing to receive, got {got:?}");
+    assert!(
+        got.is_empty(),
+        "{why}: {queue} should have nothing to receive, got {got:?}"
+    );
 }
 
 /// send → receive (body, id, attributes, count 1) → delete; a deleted message is gone.
 pub async fn send_receive_delete(q: &dyn Queue) {
     let id = q
-        .send(JOBS, OutMessage::new(r#"{"job":1}"#).attribute("kind", "test"))
+        .send(
+            JOBS,
+            OutMessage::new(r#"{"job":1}"#).attribute("kind", "test"),
+        )
         .await
         .expect("send");
     let got = receive_one(q, JOBS, LONG, SHORT).await;
     assert_eq!(got.message_id, id, "receive reports the id send returned");
     assert_eq!(got.body, r#"{"job":1}"#);
     assert_eq!(got.receive_count, 1);
-    assert_eq!(got.attributes.get("kind").map(String::as_str), Some("test"), "{got:?}");
+    assert_eq!(
+        got.attributes.get("kind").map(String::as_str),
+        Some("test"),
+        "{got:?}"
+    );
     q.delete(JOBS, &got.receipt).await.expect("delete");
-    assert_eq!(q.depth(JOBS).await.expect("depth"), QueueDepth::default(), "depth after delete");
+    assert_eq!(
+        q.depth(JOBS).await.expect("depth"),
+        QueueDepth::default(),
+        "depth after delete"
+    );
     assert_empty(q, JOBS, NO_WAIT, "after delete").await;
 }
 
@@ -77,8 +101,14 @@ pub async fn undeleted_message_is_redelivered(q: &dyn Queue) {
     // Long polling must notice the message becoming visible again.
     let second = receive_one(q, JOBS, LONG, Duration::from_secs(3)).await;
     assert_eq!(second.message_id, id, "the same message comes back");
-    assert_eq!(second.receive_count, 2, "receive_count counts every receive");
-    assert_ne!(second.receipt, first.receipt, "each receive gets a new receipt");
+    assert_eq!(
+        second.receive_count, 2,
+        "receive_count counts every receive"
+    );
+    assert_ne!(
+        second.receipt, first.receipt,
+        "each receive gets a new receipt"
+    );
 }
 
 /// After MAX_RECEIVES receives without a delete, the message moves to the dead-letter queue.
@@ -91,16 +121,26 @@ pub async fn dead_letters_after_max_receives(q: &dyn Queue) {
     // The next receive attempt, once the message is visible again, dead-letters it.
     assert_empty(q, JOBS, Duration::from_secs(2), "after max receives").await;
     let dead = receive_one(q, JOBS_DLQ, LONG, Duration::from_secs(2)).await;
-    assert_eq!(dead.body, "poison", "the dead-lettered message keeps its body");
-    assert_eq!(q.depth(JOBS).await.expect("depth").visible, 0, "moved, not copied");
+    assert_eq!(
+        dead.body, "poison",
+        "the dead-lettered message keeps its body"
+    );
+    assert_eq!(
+        q.depth(JOBS).await.expect("depth").visible,
+        0,
+        "moved, not copied"
+    );
 }
 
 /// A delayed message stays hidden until its delay elapses.
 pub async fn delay_hides_message_until_elapsed(q: &dyn Queue) {
     let sent = Instant::now();
-    q.send(JOBS, OutMessage::new("later").delayed(Duration::from_secs(2)))
-        .await
-        .expect("send delayed");
+    q.send(
+        JOBS,
+        OutMessage::new("later").delayed(Duration::from_secs(2)),
+    )
+    .await
+    .expect("send delayed");
     assert_empty(q, JOBS, NO_WAIT, "during the delay").await;
     let got = receive_one(q, JOBS, LONG, Duration::from_secs(5)).await;
     assert_eq!(got.body, "later");
@@ -119,7 +159,11 @@ pub async fn send_batch_of_25(q: &dyn Queue) {
         .await
         .expect("send_batch");
     assert_eq!(ids.len(), 25, "one id per message");
-    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 25, "ids are distinct");
+    assert_eq!(
+        ids.iter().collect::<BTreeSet<_>>().len(),
+        25,
+        "ids are distinct"
+    );
     let mut received = Vec::new();
     for _ in 0..20 {
         received.extend(receive(q, JOBS, 10, LONG, SHORT).await);
@@ -127,14 +171,22 @@ pub async fn send_batch_of_25(q: &dyn Queue) {
             break;
         }
     }
-    let got: BTreeSet<(String, String)> = received.into_iter().map(|m| (m.message_id, m.body)).collect();
+    let got: BTreeSet<(String, String)> = received
+        .into_iter()
+        .map(|m| (m.message_id, m.body))
+        .collect();
     let want: BTreeSet<(String, String)> = ids.into_iter().zip(bodies).collect();
-    assert_eq!(got, want, "every batched message delivered once, under the id send_batch returned");
+    assert_eq!(
+        got, want,
+        "every batched message delivered once, under the id send_batch returned"
+    );
 }
 
 /// change_visibility to 0 makes an in-flight message visible at once.
 pub async fn change_visibility_zero_releases(q: &dyn Queue) {
-    q.send(JOBS, OutMessage::new("release me")).await.expect("send");
+    q.send(JOBS, OutMessage::new("release me"))
+        .await
+        .expect("send");
     let first = receive_one(q, JOBS, LONG, SHORT).await;
     assert_empty(q, JOBS, NO_WAIT, "in flight for 30 s").await;
     q.change_visibility(JOBS, &first.receipt, Duration::ZERO)
@@ -147,11 +199,24 @@ pub async fn change_visibility_zero_releases(q: &dyn Queue) {
 
 /// depth counts visible, in-flight and delayed messages separately.
 pub async fn depth_counts_each_state(q: &dyn Queue) {
-    assert_eq!(q.depth(JOBS).await.expect("depth"), QueueDepth::default(), "new queue");
-    q.send_batch(JOBS, vec![OutMessage::new("a"), OutMessage::new("b"), OutMessage::new("c")])
+    assert_eq!(
+        q.depth(JOBS).await.expect("depth"),
+        QueueDepth::default(),
+        "new queue"
+    );
+    q.send_batch(
+        JOBS,
+        vec![
+            OutMessage::new("a"),
+            OutMessage::new("b"),
+            OutMessage::new("c"),
+        ],
+    )
+    .await
+    .expect("send");
+    q.send(JOBS, OutMessage::new("d").delayed(LONG))
         .await
-        .expect("send");
-    q.send(JOBS, OutMessage::new("d").delayed(LONG)).await.expect("send delayed");
+        .expect("send delayed");
     receive_one(q, JOBS, LONG, SHORT).await;
     let depth = q.depth(JOBS).await.expect("depth");
     let want = QueueDepth {

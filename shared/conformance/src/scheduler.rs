@@ -30,23 +30,55 @@ pub async fn schedule_get_list_replace_cancel(s: &dyn Scheduler) {
     let at = tomorrow();
     assert_eq!(s.get("conf-a").await.expect("get absent"), None);
     let a = schedule("conf-a", at, r#"{"publish":"a"}"#);
-    for sch in [a.clone(), schedule("conf-b", at, "b"), schedule("other-c", at, "c")] {
+    for sch in [
+        a.clone(),
+        schedule("conf-b", at, "b"),
+        schedule("other-c", at, "c"),
+    ] {
         s.schedule_once(sch).await.expect("schedule_once");
     }
-    assert_eq!(s.get("conf-a").await.expect("get"), Some(a), "get returns what was stored");
+    assert_eq!(
+        s.get("conf-a").await.expect("get"),
+        Some(a),
+        "get returns what was stored"
+    );
     let listed = s.list("conf-").await.expect("list");
-    assert_eq!(names(&listed), ["conf-a", "conf-b"], "list filters by prefix, ordered by name");
-    assert_eq!(listed[1], schedule("conf-b", at, "b"), "list returns whole schedules");
+    assert_eq!(
+        names(&listed),
+        ["conf-a", "conf-b"],
+        "list filters by prefix, ordered by name"
+    );
+    assert_eq!(
+        listed[1],
+        schedule("conf-b", at, "b"),
+        "list returns whole schedules"
+    );
 
     let replacement = schedule("conf-a", at + Duration::hours(2), "replaced");
     s.schedule_once(replacement.clone()).await.expect("replace");
-    assert_eq!(s.get("conf-a").await.expect("get"), Some(replacement), "same name replaces");
-    assert_eq!(names(&s.list("conf-").await.expect("list")), ["conf-a", "conf-b"]);
+    assert_eq!(
+        s.get("conf-a").await.expect("get"),
+        Some(replacement),
+        "same name replaces"
+    );
+    assert_eq!(
+        names(&s.list("conf-").await.expect("list")),
+        ["conf-a", "conf-b"]
+    );
 
-    assert!(s.cancel("conf-a").await.expect("cancel"), "cancel of a pending schedule");
-    assert!(!s.cancel("conf-a").await.expect("cancel again"), "second cancel finds nothing");
+    assert!(
+        s.cancel("conf-a").await.expect("cancel"),
+        "cancel of a pending schedule"
+    );
+    assert!(
+        !s.cancel("conf-a").await.expect("cancel again"),
+        "second cancel finds nothing"
+    );
     assert_eq!(s.get("conf-a").await.expect("get cancelled"), None);
-    assert_eq!(names(&s.list("").await.expect("list all")), ["conf-b", "other-c"]);
+    assert_eq!(
+        names(&s.list("").await.expect("list all")),
+        ["conf-b", "other-c"]
+    );
 }
 
 /// Names EventBridge Scheduler would refuse are refused by every backend.
@@ -58,5 +90,8 @@ pub async fn invalid_names_refused(s: &dyn Scheduler) {
             "schedule name {name:?} must be refused as Invalid, got {r:?}"
         );
     }
-    assert!(s.list("").await.expect("list").is_empty(), "refused schedules must not be stored");
+    assert!(
+        s.list("").await.expect("list").is_empty(),
+        "refused schedules must not be stored"
+    );
 }

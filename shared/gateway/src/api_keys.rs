@@ -3,6 +3,7 @@
 
 use crate::principal::Principal;
 use crate::rbac::{Permission, Role};
+use async_graphql::{InputObject, SimpleObject};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::{
@@ -12,12 +13,13 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use utoipa::ToSchema;
 
 pub const PREFIX: &str = "pk_";
 /// Recording every use would make each request a write; a minute's precision is enough.
 const LAST_USED_PRECISION: Duration = Duration::minutes(1);
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, SimpleObject)]
 pub struct ApiKey {
     pub id: String,
     pub name: String,
@@ -32,12 +34,18 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema, InputObject)]
+#[graphql(name = "NewKeyInput")]
 pub struct NewKey {
     pub name: String,
+    /// Any role but admin; `service` when absent.
     #[serde(default = "default_role")]
+    #[schema(default = "service")]
+    #[graphql(default_with = "default_role()")]
     pub role: Role,
+    /// When non-empty, the key may use only these permissions.
     #[serde(default)]
+    #[graphql(default)]
     pub scopes: Vec<Permission>,
     pub expires_at: Option<DateTime<Utc>>,
 }

@@ -2,17 +2,19 @@
 //! tenant's log. Going through the event bus keeps the request path fast and lets other
 //! consumers (SIEM export, alerts) subscribe to the same events. Entries are never updated.
 
+use async_graphql::SimpleObject;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::{Event, EventBus, Item, ItemStore, Key, PortError, PortResult, Query, Rule};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use utoipa::ToSchema;
 
 pub const SOURCE: &str = "plasma.gateway";
 pub const DETAIL_TYPE: &str = "audit.recorded";
 /// How long entries are kept before the store's TTL removes them.
 pub const RETENTION: Duration = Duration::days(400);
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, SimpleObject)]
 pub struct AuditEvent {
     pub tenant: String,
     pub actor: String,

@@ -1,15 +1,19 @@
 //! Authentication: turns a request's credentials into a [`Principal`].
 //!
 //! Deployed, API Gateway's JWT authorizer has already verified the token and the api function
-//! passes its claims on as [`AuthorizerClaims`]; locally the runner verifies development
-//! tokens itself. Both feed the same [`ClaimMapping`], so one token gives one principal on
-//! either runtime. API keys (`x-api-key: pk_...` or `Authorization: Bearer pk_...`) are
-//! checked here on both runtimes.
+//! passes its claims on as [`AuthorizerClaims`]; otherwise bearer tokens are verified here:
+//! HS256 ones only against the local development key (embedded runtime only), RS256/ES256
+//! ones against the configured issuers' JWKS ([`JwtVerifier`]). Authorizer claims and issuer
+//! tokens feed the same [`ClaimMapping`], so one token gives one principal on either runtime.
+//! API keys (`x-api-key: pk_...` or `Authorization: Bearer pk_...`) are checked here on both
+//! runtimes.
 
 use crate::api_keys::{ApiKeys, PREFIX};
+use crate::jwks::JwtVerifier;
 use crate::principal::{ClaimMapping, Principal};
 use crate::token::DevKey;
 use axum::http::{HeaderMap, header};
+use jsonwebtoken::Algorithm;
 use plasma_http::Problem;
 use serde_json::{Map, Value};
 
@@ -20,15 +24,22 @@ pub struct AuthorizerClaims(pub Map<String, Value>);
 #[derive(Clone)]
 pub struct Authenticator {
     dev_key: Option<DevKey>,
+    jwt: JwtVerifier,
     mapping: ClaimMapping,
     keys: ApiKeys,
 }
 
 impl Authenticator {
     /// `dev_key` is `Some` only on the embedded runtime.
-    pub fn new(dev_key: Option<DevKey>, mapping: ClaimMapping, keys: ApiKeys) -> Self {
+    pub fn new(
+        dev_key: Option<DevKey>,
+        jwt: JwtVerifier,
+        mapping: ClaimMapping,
+        keys: ApiKeys,
+    ) -> Self {
         Self {
             dev_key,
+            jwt,
             mapping,
             keys,
         }
@@ -59,19 +70,40 @@ impl Authenticator {
                 )),
             };
         }
-        let claims = match (verified, bearer, &self.dev_key) {
-            (Some(AuthorizerClaims(claims)), _, _) => claims.clone(),
-            (None, Some(token), Some(key)) => key.verify(token).map_err(Problem::unauthorized)?,
-            (None, Some(_), None) => {
-                return Err(Problem::unauthorized(
-                    "the token was not verified by the gateway",
-                ));
-            }
-            (None, None, _) => {
-                return Err(Problem::unauthorized("send a bearer token or an API key"));
-            }
+        match (verified, bearer) {
+            (Some(AuthorizerClaims(claims)), _) => self
+                .mapping
+                .principal(claims)
+                .map_err(Problem::unauthorized),
+            (None, Some(token)) => self.bearer(token).await,
+            (None, None) => Err(Problem::unauthorized("send a bearer token or an API key")),
+        }
+    }
+
+    async fn bearer(&self, token: &str) -> Result<Principal, Problem> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|e| Problem::unauthorized(format!("the token is malformed: {e}")))?;
+        if header.alg != Algorithm::HS256 {
+            let claims = self
+                .jwt
+                .verify(token)
+                .await
+                .map_err(Problem::unauthorized)?;
+            return self
+                .mapping
+                .principal(&claims)
+                .map_err(Problem::unauthorized);
+        }
+        // HS256 is trusted only for the development key: a provider's public key must never
+        // be usable as an HMAC secret.
+        let Some(key) = &self.dev_key else {
+            return Err(Problem::unauthorized(
+                "HS256 tokens are accepted only from the local development key",
+            ));
         };
-        self.mapping
+        let claims = key.verify(token).map_err(Problem::unauthorized)?;
+        // `plasma token` writes the default claim names, whatever the providers use.
+        ClaimMapping::default()
             .principal(&claims)
             .map_err(Problem::unauthorized)
     }

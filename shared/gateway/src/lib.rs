@@ -5,12 +5,20 @@ pub mod admin;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod config;
+pub mod graphql;
+pub mod jwks;
 pub mod principal;
+pub mod rate_limit;
 pub mod rbac;
 pub mod routes;
 pub mod token;
+pub mod webhook_routes;
+pub mod webhooks;
 
 pub use auth::{Authenticator, AuthorizerClaims};
+pub use config::{GatewayConfig, IssuerConfig};
+pub use jwks::JwtVerifier;
 pub use principal::{ClaimMapping, Principal};
 pub use rbac::{Permission, Role};
 pub use routes::{Api, RouteSpec};
@@ -26,4 +34,6 @@ pub struct Gateway {
     pub audit_log: audit::AuditLog,
     pub bus: Arc<dyn EventBus>,
     pub clock: Arc<dyn Clock>,
+    /// Token buckets per tenant and principal, checked by the guard after authentication.
+    pub rate_limiter: rate_limit::RateLimiter,
 }

@@ -55,9 +55,10 @@ impl ClaimMapping {
             return Err(format!("tenant {tenant:?} is not a valid tenant id"));
         }
         let subject = text("sub").ok_or("the token has no sub claim")?;
+        // Clerk names organisation roles `org:admin`; the prefix says nothing about the role.
         let roles = list(claims.get(&self.roles_claim))
             .iter()
-            .filter_map(|r| r.parse().ok())
+            .filter_map(|r| r.strip_prefix("org:").unwrap_or(r).parse().ok())
             .collect();
         let scopes = list(claims.get(&self.scopes_claim))
             .iter()
@@ -137,6 +138,30 @@ mod tests {
         };
         assert!(p.allows(Permission::BrandRead));
         assert!(!p.allows(Permission::BrandWrite));
+    }
+
+    #[test]
+    fn clerk_org_roles_lose_their_prefix_and_foreign_roles_are_ignored() {
+        let m = ClaimMapping {
+            tenant_claim: "org_id".into(),
+            roles_claim: "org_role".into(),
+            ..ClaimMapping::default()
+        };
+        let p = m
+            .principal(&claims(
+                json!({"sub": "user_1", "org_id": "org_2abc", "org_role": "org:admin"}),
+            ))
+            .unwrap();
+        assert_eq!(
+            (p.tenant.as_str(), p.roles),
+            ("org_2abc", vec![Role::Admin])
+        );
+        let p = m
+            .principal(&claims(
+                json!({"sub": "u", "org_id": "o", "org_role": "org:billing_manager"}),
+            ))
+            .unwrap();
+        assert!(p.roles.is_empty());
     }
 
     #[test]

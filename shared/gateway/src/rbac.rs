@@ -4,9 +4,13 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, async_graphql::Enum,
+)]
 #[serde(rename_all = "lowercase")]
+#[graphql(rename_items = "lowercase")]
 pub enum Role {
     Admin,
     Editor,
@@ -15,7 +19,9 @@ pub enum Role {
     Service,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 pub enum Permission {
     #[serde(rename = "research:read")]
     ResearchRead,
@@ -42,6 +48,14 @@ pub enum Permission {
 }
 
 use Permission::*;
+
+// A scalar rather than a GraphQL enum: enum values cannot contain `:` or `*`. It reads and
+// writes the same strings as the REST API.
+async_graphql::scalar!(
+    Permission,
+    "Permission",
+    "A permission, such as `content:read` or `admin:*`."
+);
 
 impl Permission {
     pub const ALL: [Permission; 11] = [

@@ -1,7 +1,7 @@
 //! The route table. Every route is added through [`Api`], which records its method, path and
 //! permission in one place (for the OpenAPI document and the tenant-isolation sweep) and puts
-//! the authentication, permission and audit guard in front of it. There is no other way to
-//! add a non-public route, so a route cannot be added without a permission.
+//! the authentication, rate limit, permission and audit guard in front of it. There is no
+//! other way to add a non-public route, so a route cannot be added without a permission.
 
 use crate::Gateway;
 use crate::audit::{self, AuditEvent};
@@ -22,8 +22,11 @@ use std::sync::Arc;
 pub struct RouteSpec {
     pub method: Method,
     pub path: &'static str,
-    /// `None` for the few public routes (health).
+    /// `None` for the few public routes (health) and for authenticated-only ones.
     pub permission: Option<Permission>,
+    /// Whether the guard authenticates the caller. `true` with no permission: the handler
+    /// checks a permission per operation itself (GraphQL: each field names its own).
+    pub authenticated: bool,
 }
 
 pub struct Api {
@@ -64,6 +67,34 @@ impl Api {
             method,
             path,
             permission: None,
+            authenticated: false,
+        });
+        self
+    }
+
+    /// A route for any authenticated caller, whose handler checks a permission per operation
+    /// and audits what it does; it gets the [`Principal`] as an extension like any other.
+    pub fn authenticated<H, T, S>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        handler: H,
+        state: S,
+    ) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+        S: Clone + Send + Sync + 'static,
+    {
+        let route = on(filter(&method), handler)
+            .with_state(state)
+            .route_layer(from_fn_with_state((self.gateway.clone(), None), guard));
+        self.router = self.router.route(path, route);
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            permission: None,
+            authenticated: true,
         });
         self
     }
@@ -85,7 +116,7 @@ impl Api {
         let route = on(filter(&method), handler)
             .with_state(state)
             .route_layer(from_fn_with_state(
-                (self.gateway.clone(), permission),
+                (self.gateway.clone(), Some(permission)),
                 guard,
             ));
         self.router = self.router.route(path, route);
@@ -93,6 +124,7 @@ impl Api {
             method,
             path,
             permission: Some(permission),
+            authenticated: true,
         });
         self
     }
@@ -112,8 +144,8 @@ fn filter(method: &Method) -> MethodFilter {
 }
 
 async fn guard(
-    State((gateway, permission)): State<(Arc<Gateway>, Permission)>,
-    mut req: Request,
+    State((gateway, permission)): State<(Arc<Gateway>, Option<Permission>)>,
+    req: Request,
     next: Next,
 ) -> Response {
     let principal = match gateway
@@ -130,6 +162,25 @@ async fn guard(
             return problem.into_response();
         }
     };
+    // After authentication because the buckets are per tenant and principal; before the
+    // permission check so that refused requests count too.
+    let quota = match gateway.rate_limiter.admit(&principal).await {
+        Ok(quota) => quota,
+        Err(problem) => return problem.into_response(),
+    };
+    let mut response = authorized(&gateway, permission, principal, req, next).await;
+    quota.apply(response.headers_mut());
+    response
+}
+
+/// The permission check, the handler and its audit record, for an admitted caller.
+async fn authorized(
+    gateway: &Gateway,
+    permission: Option<Permission>,
+    principal: Principal,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
     let action = format!(
         "{method} {}",
@@ -153,7 +204,7 @@ async fn guard(
         request_id: request_id.clone(),
         at: gateway.clock.now(),
     };
-    if !principal.allows(permission) {
+    if let Some(permission) = permission.filter(|p| !principal.allows(*p)) {
         gateway
             .audit(&record(format!("denied: needs {permission}")))
             .await;
@@ -161,7 +212,8 @@ async fn guard(
     }
     req.extensions_mut().insert::<Principal>(principal.clone());
     let response = next.run(req).await;
-    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    // Authenticated-only routes audit per operation (a GraphQL request may hold only reads).
+    if permission.is_some() && !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let status = response.status();
         let outcome = if status.is_success() {
             "success".to_string()
@@ -176,7 +228,7 @@ async fn guard(
 impl Gateway {
     /// Audit publishing must not undo a request that already took effect: a failure is logged
     /// loudly instead of turned into an error response.
-    async fn audit(&self, event: &AuditEvent) {
+    pub(crate) async fn audit(&self, event: &AuditEvent) {
         if let Err(e) = audit::publish(self.bus.as_ref(), event).await {
             tracing::error!(error = %e, action = %event.action, tenant = %event.tenant, "audit event lost");
         }

@@ -2,10 +2,13 @@
 //! a JSON body extractor whose errors name the field, the 404/405 fallbacks and the
 //! middleware stack (request ids, security headers, panic safety net).
 
+pub mod cors;
 pub mod json;
 pub mod middleware;
+pub mod outbound;
 pub mod problem;
 
+pub use cors::Cors;
 pub use json::ApiJson;
 pub use middleware::{REQUEST_ID_HEADER, RequestId, finish};
 pub use problem::Problem;

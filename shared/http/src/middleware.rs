@@ -1,7 +1,8 @@
 //! The outer layers every HTTP function's router gets: problem-details fallbacks for unknown
 //! routes and methods, a request id propagated into logs and responses, security headers, a
-//! body limit, and a panic safety net that answers 500 problem details.
+//! body limit, a panic safety net that answers 500 problem details, and CORS when configured.
 
+use crate::cors::{Cors, silence_refused_origins};
 use crate::json::{DEFAULT_BODY_LIMIT, too_large};
 use crate::problem::Problem;
 use axum::Router;
@@ -16,13 +17,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tracing::Instrument;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// The IETF draft rate-limit headers the gateway's guard sets (named here for CORS to expose).
+pub const RATELIMIT_LIMIT: &str = "ratelimit-limit";
+pub const RATELIMIT_REMAINING: &str = "ratelimit-remaining";
+pub const RATELIMIT_RESET: &str = "ratelimit-reset";
 
 /// The request's id, available to handlers as an extension.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
 /// Wrap a fully routed API in the shared fallbacks and layers.
-pub fn finish(router: Router) -> Router {
+pub fn finish(router: Router, cors: &Cors) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let security = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -53,8 +58,15 @@ pub fn finish(router: Router) -> Router {
             HeaderValue::from_static(value),
         ));
     }
+    router = router.layer(CatchPanicLayer::custom(panic_as_problem));
+    // Outside the panic net, so that even a 500 is readable by an allowed origin; inside the
+    // request id layers, so that preflight answers carry one too.
+    if let Some(layer) = cors.layer() {
+        router = router
+            .layer(layer)
+            .layer(axum::middleware::map_response(silence_refused_origins));
+    }
     router
-        .layer(CatchPanicLayer::custom(panic_as_problem))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }

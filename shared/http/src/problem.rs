@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use plasma_core::PortError;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
@@ -40,6 +42,39 @@ impl Serialize for Problem {
         doc.serialize(serializer)
     }
 }
+
+/// The document's shape for the OpenAPI document, written by hand because serialization is.
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> RefOr<Schema> {
+        let text = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(description))
+        };
+        ObjectBuilder::new()
+            .description(Some(
+                "RFC 9457 problem details. `code` is stable; extension members such as \
+                 `field` or `permission` are added where they help.",
+            ))
+            .property("type", text("A URI naming the problem"))
+            .property("title", text("A short summary for people"))
+            .property(
+                "status",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .description(Some("The HTTP status")),
+            )
+            .property("code", text("The stable, machine-readable code"))
+            .property("detail", text("What went wrong in this case"))
+            .required("type")
+            .required("title")
+            .required("status")
+            .required("code")
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Problem {}
 
 impl Problem {
     pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {

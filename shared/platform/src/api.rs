@@ -1,20 +1,43 @@
 //! The HTTP API: every route of every capability, behind the gateway's guard, wrapped in the
 //! shared layers. The api function serves it through lambda_http; the runner mounts it as is.
 
-use crate::{Platform, health};
+use crate::{Platform, graphql, health, openapi, pages};
 use axum::Router;
 use axum::http::Method;
 use plasma_gateway::{Api, RouteSpec};
 use std::sync::Arc;
 
 pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
-    let api = Api::new(Arc::new(platform.gateway())).public(
-        Method::GET,
-        "/health",
-        health::health,
-        platform.clone(),
-    );
+    let gateway = Arc::new(platform.gateway());
+    let document = openapi::Served::default();
+    let api = Api::new(gateway.clone())
+        .public(Method::GET, "/health", health::health, platform.clone())
+        .public(
+            Method::GET,
+            "/openapi.json",
+            openapi::document,
+            document.clone(),
+        )
+        .authenticated(
+            Method::POST,
+            "/graphql",
+            graphql::execute,
+            graphql::schema(platform, gateway),
+        );
     let api = plasma_gateway::admin::routes(api);
+    let mut api = plasma_gateway::webhook_routes::routes(api, platform.webhooks.clone());
+    // The browser pages are for developers on the local runner; deployed, the API serves
+    // only machine-readable routes.
+    let local = platform.embedded.is_some();
+    if local {
+        api = api.public(Method::GET, "/docs", pages::docs, ()).public(
+            Method::GET,
+            "/graphql",
+            pages::explorer,
+            (),
+        );
+    }
     let (router, specs) = api.into_parts();
-    (plasma_http::finish(router), specs)
+    document.fill(&openapi::build(&specs, local));
+    (plasma_http::finish(router, &platform.cors), specs)
 }

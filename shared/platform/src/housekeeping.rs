@@ -2,19 +2,21 @@
 //! say when scheduled work last ran and whether dead letters are piling up.
 
 use crate::{Platform, topology};
+use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 use plasma_core::{Condition, Item, Key, PortResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueueReport {
     pub visible: u64,
     pub in_flight: u64,
     pub delayed: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, SimpleObject)]
 pub struct Report {
     pub ran_at: DateTime<Utc>,
     pub queues: BTreeMap<String, QueueReport>,

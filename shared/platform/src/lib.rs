@@ -2,12 +2,17 @@
 //! adapters for the configured backend and assembles the capabilities on top of them.
 
 pub mod api;
+pub mod graphql;
 pub mod health;
 pub mod housekeeping;
 pub mod logging;
+pub mod openapi;
+pub mod pages;
 pub mod platform;
+pub mod settings;
 pub mod topology;
 pub mod worker;
 
 pub use plasma_gateway;
 pub use platform::Platform;
+pub use settings::Settings;

@@ -1,5 +1,6 @@
 //! Adapters for the configured backend, behind the ports every capability depends on.
 
+use crate::settings::Settings;
 use crate::topology;
 use anyhow::Context;
 use plasma_core::{
@@ -9,7 +10,11 @@ use plasma_core::{
 use plasma_embedded::Embedded;
 use plasma_gateway::api_keys::ApiKeys;
 use plasma_gateway::audit::AuditLog;
-use plasma_gateway::{Authenticator, ClaimMapping, DevKey, Gateway};
+use plasma_gateway::rate_limit::{RateLimiter, RateLimits};
+use plasma_gateway::webhooks::Webhooks;
+use plasma_gateway::{Authenticator, ClaimMapping, DevKey, Gateway, JwtVerifier};
+use plasma_http::Cors;
+use plasma_http::outbound::Egress;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -27,15 +32,29 @@ pub struct Platform {
     pub embedded: Option<Arc<Embedded>>,
     /// Set on the embedded runtime only: verifies local development tokens.
     pub dev_key: Option<DevKey>,
+    /// The identity providers trusted for bearer tokens; shared so its key cache is too.
+    pub jwt: JwtVerifier,
+    /// Which claims carry tenant, roles and scopes.
+    pub claims: ClaimMapping,
+    /// Requests per minute per tenant and principal, by plan.
+    pub rate_limits: RateLimits,
+    /// Origins browsers may call the API from.
+    pub cors: Cors,
+    /// Signed outbound webhooks (endpoints, deliveries, retries).
+    pub webhooks: Webhooks,
 }
 
 impl Platform {
     /// What a Lambda function's `main` calls.
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env(&topology::QUEUE_NAMES)?;
-        Self::from_config(&config, "http://127.0.0.1:3000").await
+        let settings = Settings::from_env()?;
+        Ok(Self::from_config(&config, "http://127.0.0.1:3000")
+            .await?
+            .with_settings(settings))
     }
 
+    /// Adapters for `config`'s backend, with default settings.
     pub async fn from_config(config: &Config, public_url: &str) -> anyhow::Result<Self> {
         match &config.backend {
             Backend::Embedded { data_dir } => Self::embedded(
@@ -48,23 +67,24 @@ impl Platform {
                 let clock: Arc<dyn Clock> = Arc::new(SystemClock);
                 let sdk = plasma_aws::sdk_config().await;
                 let a = plasma_aws::AwsAdapters::new(&sdk, aws, clock.clone());
-                Ok(Self {
-                    backend: "aws",
-                    items: a.items,
-                    blobs: a.blobs,
-                    queue: a.queue,
-                    bus: a.bus,
-                    scheduler: a.scheduler,
+                Ok(Self::assemble(
+                    "aws",
+                    a.items,
+                    a.blobs,
+                    a.queue,
+                    a.bus,
+                    a.scheduler,
                     clock,
-                    ids: Arc::new(UuidV7Ids),
-                    embedded: None,
-                    dev_key: None,
-                })
+                    Arc::new(UuidV7Ids),
+                    None,
+                    None,
+                ))
             }
         }
     }
 
-    /// SQLite and files under `data_dir`. `public_url` is where presigned uploads are sent.
+    /// SQLite and files under `data_dir`, with default settings. `public_url` is where
+    /// presigned uploads are sent.
     pub fn embedded(
         data_dir: &Path,
         public_url: &str,
@@ -83,28 +103,113 @@ impl Platform {
         let dev_key =
             DevKey::load_or_create(data_dir).context("loading the development signing key")?;
         let embedded = Arc::new(embedded);
-        Ok(Self {
-            backend: "embedded",
-            items: embedded.items.clone(),
-            blobs: embedded.blobs.clone(),
-            queue: embedded.queue.clone(),
-            bus: embedded.bus.clone(),
-            scheduler: embedded.scheduler.clone(),
+        Ok(Self::assemble(
+            "embedded",
+            embedded.items.clone(),
+            embedded.blobs.clone(),
+            embedded.queue.clone(),
+            embedded.bus.clone(),
+            embedded.scheduler.clone(),
             clock,
             ids,
-            embedded: Some(embedded),
-            dev_key: Some(dev_key),
-        })
+            Some(embedded),
+            Some(dev_key),
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        backend: &'static str,
+        items: Arc<dyn ItemStore>,
+        blobs: Arc<dyn BlobStore>,
+        queue: Arc<dyn Queue>,
+        bus: Arc<dyn EventBus>,
+        scheduler: Arc<dyn Scheduler>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+        embedded: Option<Arc<Embedded>>,
+        dev_key: Option<DevKey>,
+    ) -> Self {
+        let settings = Settings::default();
+        let egress = Egress {
+            allow_private: embedded.is_some(),
+        };
+        let webhooks = Webhooks::new(
+            items.clone(),
+            queue.clone(),
+            scheduler.clone(),
+            clock.clone(),
+            ids.clone(),
+            topology::JOBS,
+            settings.webhooks.clone(),
+        );
+        Self {
+            backend,
+            jwt: JwtVerifier::new(Vec::new(), egress, clock.clone()),
+            claims: settings.gateway.claims,
+            rate_limits: settings.rate_limits,
+            cors: settings.cors,
+            webhooks,
+            items,
+            blobs,
+            queue,
+            bus,
+            scheduler,
+            clock,
+            ids,
+            embedded,
+            dev_key,
+        }
+    }
+
+    /// Apply a deployment's settings: trusted identity providers and claim names, rate
+    /// limits, CORS, outbound-network policy and webhook retries.
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        // Local services (a mock identity provider, a webhook receiver) are normal in
+        // development; deployed, outbound calls reach public addresses only unless told.
+        let egress = Egress {
+            allow_private: settings
+                .allow_private_egress
+                .unwrap_or(self.embedded.is_some()),
+        };
+        self.jwt = JwtVerifier::new(settings.gateway.issuers, egress, self.clock.clone());
+        self.claims = settings.gateway.claims;
+        self.rate_limits = settings.rate_limits;
+        self.cors = settings.cors;
+        let policy = plasma_gateway::webhooks::Policy {
+            egress,
+            ..settings.webhooks
+        };
+        self.webhooks = Webhooks::new(
+            self.items.clone(),
+            self.queue.clone(),
+            self.scheduler.clone(),
+            self.clock.clone(),
+            self.ids.clone(),
+            topology::JOBS,
+            policy,
+        );
+        self
     }
 
     pub fn gateway(&self) -> Gateway {
         let keys = ApiKeys::new(self.items.clone(), self.clock.clone(), self.ids.clone());
         Gateway {
-            auth: Authenticator::new(self.dev_key.clone(), ClaimMapping::default(), keys.clone()),
+            auth: Authenticator::new(
+                self.dev_key.clone(),
+                self.jwt.clone(),
+                self.claims.clone(),
+                keys.clone(),
+            ),
             keys,
             audit_log: AuditLog::new(self.items.clone()),
             bus: self.bus.clone(),
             clock: self.clock.clone(),
+            rate_limiter: RateLimiter::new(
+                self.items.clone(),
+                self.clock.clone(),
+                self.rate_limits.clone(),
+            ),
         }
     }
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use plasma_core::EventEnvelope;
 use plasma_gateway::audit::{self, AuditEvent, AuditLog};
+use plasma_gateway::webhooks;
 
 /// Handle one SQS batch; failures are reported per message, never for the whole batch.
 pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchResponse {
@@ -43,6 +44,12 @@ pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
             AuditLog::new(platform.items.clone())
                 .append(&envelope.id, &event)
                 .await?;
+            Ok(())
+        }
+        (webhooks::SOURCE, webhooks::DELIVERY) => {
+            let job: webhooks::Job =
+                serde_json::from_value(envelope.detail).context("malformed webhook job")?;
+            platform.webhooks.attempt(&job).await?;
             Ok(())
         }
         (source, detail_type) => bail!("no handler for {source} / {detail_type}"),

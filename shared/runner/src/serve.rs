@@ -4,8 +4,8 @@
 
 use crate::{upload, workers};
 use anyhow::Context;
-use plasma_core::{SystemClock, UuidV7Ids};
-use plasma_platform::Platform;
+use plasma_core::{Clock, SystemClock, UuidV7Ids};
+use plasma_platform::{Platform, Settings};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 pub async fn run(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
     plasma_platform::logging::init_pretty();
     let shutdown = install_shutdown_signal()?;
-    let server = Server::start(data_dir, addr).await?;
+    let server = Server::start_with(data_dir, addr, Options::from_env()?).await?;
     // A closed stdout (a supervisor that stopped reading) must not take the server down.
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
@@ -36,6 +36,40 @@ pub async fn run(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
     server.stop().await
 }
 
+/// What a runner takes from its environment, plus its clock. Tests build one by hand.
+#[derive(Clone)]
+pub struct Options {
+    pub settings: Settings,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            settings: Settings::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl Options {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
+            settings: Settings::from_env()?,
+            clock: Arc::new(SystemClock),
+        })
+    }
+}
+
+impl From<Settings> for Options {
+    fn from(settings: Settings) -> Self {
+        Self {
+            settings,
+            ..Self::default()
+        }
+    }
+}
+
 /// A running platform: HTTP listener plus background loops.
 pub struct Server {
     addr: SocketAddr,
@@ -45,7 +79,19 @@ pub struct Server {
 }
 
 impl Server {
+    /// Defaults throughout: development tokens only, the built-in rate limits, no CORS.
     pub async fn start(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<Self> {
+        Self::start_with(data_dir, addr, Options::default()).await
+    }
+
+    /// Also trust the identity providers, map claims, limit rates, answer CORS and keep time
+    /// as `options` say.
+    pub async fn start_with(
+        data_dir: &Path,
+        addr: SocketAddr,
+        options: impl Into<Options>,
+    ) -> anyhow::Result<Self> {
+        let options = options.into();
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
@@ -53,9 +99,10 @@ impl Server {
         let platform = Platform::embedded(
             data_dir,
             &format!("http://{addr}"),
-            Arc::new(SystemClock),
+            options.clock,
             Arc::new(UuidV7Ids),
-        )?;
+        )?
+        .with_settings(options.settings);
         let embedded = platform
             .embedded
             .clone()

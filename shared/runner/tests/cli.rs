@@ -17,6 +17,14 @@ struct Serve {
     url: String,
 }
 
+/// A failing test must not leave a server running.
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Start `plasma serve` on a free port and wait for it to say where it listens.
 fn serve(data_dir: &Path) -> Serve {
     let mut child = Command::new(env!("CARGO_BIN_EXE_plasma"))
@@ -64,6 +72,7 @@ fn token(data_dir: &Path, tenant: &str, role: &str) -> String {
 }
 
 async fn get(url: &str, bearer: Option<&str>) -> (u16, Value) {
+    plasma_http::outbound::install_crypto_provider();
     let mut req = reqwest::Client::new().get(url);
     if let Some(t) = bearer {
         req = req.bearer_auth(t);

@@ -100,7 +100,8 @@ pub(crate) fn keys_with_prefix(root: &Path, prefix: &str) -> io::Result<Vec<Stri
                 }
             } else if let Some(segment) = decode(&file_name, BODY_SUFFIX) {
                 let key = format!("{above}{segment}");
-                if key.starts_with(prefix) {
+                // A stray file that decodes to no valid key is not a blob.
+                if key.starts_with(prefix) && validate_key(&key).is_ok() {
                     keys.push(key);
                 }
             }

@@ -1,0 +1,164 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document, generated from the handlers' annotations and
+//! completed from the route table, which alone says who may call what: each protected
+//! operation gets its security schemes, `x-permission`, and the guard's 401 and 403 answers.
+//! Operations are only ever decorated here, never added, so a route without an annotated
+//! handler stays missing and the route-table test catches it.
+
+use crate::{graphql, health, pages};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, header};
+use axum::response::{IntoResponse, Response};
+use plasma_gateway::RouteSpec;
+use plasma_http::Problem;
+use std::sync::{Arc, OnceLock};
+use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+const BEARER: &str = "bearer";
+const API_KEY: &str = "apiKey";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Plasma Engine API",
+        description = "Every route of the platform. Protected operations accept a bearer JWT or \
+                       an API key and name the permission they need in `x-permission`; \
+                       `POST /graphql` checks a permission per field."
+    ),
+    paths(health::health, document, graphql::execute),
+    components(schemas(Problem)),
+    tags(
+        (name = "platform", description = "Health and this document"),
+        (name = "graphql", description = "One GraphQL schema over every capability"),
+    )
+)]
+struct PlatformDoc;
+
+/// Routes only the local runner serves: pages for a person at a browser.
+#[derive(OpenApi)]
+#[openapi(paths(pages::docs, pages::explorer))]
+struct LocalDoc;
+
+/// The whole document for the routes in `specs`.
+pub fn build(specs: &[RouteSpec], local: bool) -> utoipa::openapi::OpenApi {
+    let mut doc = PlatformDoc::openapi();
+    doc.merge(plasma_gateway::admin::AdminDoc::openapi());
+    doc.merge(plasma_gateway::webhook_routes::WebhookDoc::openapi());
+    if local {
+        doc.merge(LocalDoc::openapi());
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        BEARER,
+        SecurityScheme::Http(
+            Http::builder()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        API_KEY,
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))),
+    );
+    for spec in specs {
+        if let Some(op) = doc
+            .paths
+            .paths
+            .get_mut(spec.path)
+            .and_then(|item| operation(item, &spec.method))
+        {
+            decorate(op, spec);
+        }
+    }
+    doc
+}
+
+fn operation<'a>(item: &'a mut PathItem, method: &Method) -> Option<&'a mut Operation> {
+    match *method {
+        Method::GET => item.get.as_mut(),
+        Method::POST => item.post.as_mut(),
+        Method::PUT => item.put.as_mut(),
+        Method::PATCH => item.patch.as_mut(),
+        Method::DELETE => item.delete.as_mut(),
+        Method::HEAD => item.head.as_mut(),
+        Method::OPTIONS => item.options.as_mut(),
+        _ => None,
+    }
+}
+
+fn decorate(op: &mut Operation, spec: &RouteSpec) {
+    if !spec.authenticated {
+        return;
+    }
+    op.security = Some(vec![
+        SecurityRequirement::new(BEARER, Vec::<String>::new()),
+        SecurityRequirement::new(API_KEY, Vec::<String>::new()),
+    ]);
+    add_problem(op, "401", "No valid bearer token or API key");
+    let needs = match spec.permission {
+        Some(permission) => {
+            op.extensions
+                .get_or_insert_with(Default::default)
+                .insert("x-permission".into(), permission.as_str().into());
+            add_problem(op, "403", "The caller lacks the permission");
+            format!("Needs the `{permission}` permission.")
+        }
+        None => "Needs an authenticated caller; each operation checks its own permission.".into(),
+    };
+    op.description = Some(match op.description.take() {
+        Some(text) => format!("{text}\n\n{needs}"),
+        None => needs,
+    });
+}
+
+fn add_problem(op: &mut Operation, status: &str, description: &str) {
+    let response = ResponseBuilder::new()
+        .description(description)
+        .content(
+            plasma_http::problem::CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    op.responses
+        .responses
+        .entry(status.to_string())
+        .or_insert(response.into());
+}
+
+/// The serialized document, set once the route table is complete: it lists its own route.
+#[derive(Clone, Default)]
+pub struct Served(Arc<OnceLock<Bytes>>);
+
+impl Served {
+    pub fn fill(&self, doc: &utoipa::openapi::OpenApi) {
+        match serde_json::to_vec(doc) {
+            Ok(json) => {
+                let _ = self.0.set(Bytes::from(json));
+            }
+            Err(e) => tracing::error!(error = %e, "the OpenAPI document does not serialize"),
+        }
+    }
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "platform",
+    operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object))
+)]
+pub async fn document(State(served): State<Served>) -> Response {
+    match served.0.get() {
+        Some(json) => ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response(),
+        None => Problem::internal().into_response(),
+    }
+}

@@ -1,0 +1,47 @@
+//! Everything a deployment tunes beyond where its resources are: identity providers and claim
+//! names, rate limits, CORS, outbound-network policy and webhook retries. Read from the
+//! environment by functions and `plasma serve`; built by hand in tests, so that tests running
+//! in one process never share settings through the process environment.
+
+use plasma_gateway::GatewayConfig;
+use plasma_gateway::rate_limit::RateLimits;
+use plasma_gateway::webhooks::Policy;
+use plasma_http::Cors;
+
+pub const ALLOW_PRIVATE_EGRESS_VAR: &str = "PLASMA_ALLOW_PRIVATE_EGRESS";
+
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub gateway: GatewayConfig,
+    pub rate_limits: RateLimits,
+    pub cors: Cors,
+    /// May outbound calls (webhooks, JWKS) reach loopback and private addresses? `None`:
+    /// yes on the embedded runtime (a laptop talking to its own services), no deployed.
+    pub allow_private_egress: Option<bool>,
+    /// Webhook retry policy; its `egress` is replaced by the one derived above.
+    pub webhooks: Policy,
+}
+
+impl Settings {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let allow_private_egress = match std::env::var(ALLOW_PRIVATE_EGRESS_VAR)
+            .ok()
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("") => None,
+            Some("true") | Some("1") => Some(true),
+            Some("false") | Some("0") => Some(false),
+            Some(other) => anyhow::bail!(
+                "environment variable {ALLOW_PRIVATE_EGRESS_VAR} is malformed: expected true or false, got {other:?}"
+            ),
+        };
+        Ok(Self {
+            gateway: GatewayConfig::from_env()?,
+            rate_limits: RateLimits::from_env()?,
+            cors: Cors::from_env()?,
+            allow_private_egress,
+            webhooks: Policy::default(),
+        })
+    }
+}
