@@ -11,6 +11,8 @@ mod functions;
 mod graphql;
 #[path = "platform/http.rs"]
 mod http;
+#[path = "platform/isolation.rs"]
+mod isolation;
 #[path = "platform/jwt.rs"]
 mod jwt;
 #[path = "platform/openapi.rs"]

@@ -67,6 +67,33 @@ async fn api_takes_the_principal_from_the_jwt_authorizer() {
     assert_eq!(body["code"], "unauthorized");
 }
 
+/// The machine API has no authorizer at the edge: API keys are checked by the function.
+#[tokio::test]
+async fn api_accepts_api_keys_without_an_authorizer() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir);
+    let new: plasma_gateway::api_keys::NewKey =
+        serde_json::from_value(serde_json::json!({"name": "ci", "role": "analyst"})).unwrap();
+    let (_, secret) = p.gateway().keys.create("acme", "admin", new).await.unwrap();
+    let mut event: serde_json::Value =
+        serde_json::from_str(&sample("api-authorized.json")).unwrap();
+    event["requestContext"]["authorizer"] = serde_json::Value::Null;
+    event["headers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("authorization");
+    event["headers"]["x-api-key"] = secret.into();
+    let (status, body) = call(&p, &event.to_string()).await;
+    assert_eq!(
+        status, 403,
+        "an analyst key authenticates but may not read the audit log: {body}"
+    );
+    assert_eq!(body["code"], "forbidden");
+    event["headers"]["x-api-key"] = "pk_not-a-key".into();
+    let (status, _) = call(&p, &event.to_string()).await;
+    assert_eq!(status, 401);
+}
+
 #[tokio::test]
 async fn worker_stores_the_sample_batch_once_even_when_redelivered() {
     let dir = tempfile::tempdir().unwrap();
@@ -136,4 +163,116 @@ async fn housekeeping_runs_on_the_scheduled_event_sample() {
             .await
             .is_err()
     );
+}
+
+/// The same handlers on the AWS adapters: DynamoDB, SQS, S3, EventBridge and EventBridge
+/// Scheduler on moto's server, resources made the way template.yaml declares them.
+mod on_aws {
+    use super::{call, sample};
+    use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+    use aws_lambda_events::event::sqs::SqsEvent;
+    use chrono::{TimeZone, Utc};
+    use lambda_runtime::{Context, LambdaEvent};
+    use plasma_gateway::audit::AuditLog;
+    use plasma_platform::{Platform, topology};
+
+    async fn platform() -> Platform {
+        let sdk = plasma_tests::moto::sdk_config().await;
+        let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
+        Platform::aws(&sdk, &stack)
+    }
+
+    #[tokio::test]
+    async fn api_health_reports_every_aws_adapter() {
+        let (status, body) = call(&platform().await, &sample("api-health.json")).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["backend"], "aws");
+        for adapter in ["items", "blobs", "queue", "events", "scheduler"] {
+            assert_eq!(
+                body["adapters"][adapter]["status"], "ok",
+                "{adapter}: {body}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn worker_writes_the_sample_batch_to_dynamodb_once() {
+        let p = platform().await;
+        let event: SqsEvent = serde_json::from_str(&sample("worker.json")).unwrap();
+        for _ in 0..2 {
+            let response = worker::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+                .await
+                .unwrap();
+            assert!(response.batch_item_failures.is_empty(), "{response:?}");
+        }
+        let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        let (entries, _) = AuditLog::new(p.items.clone())
+            .query("acme", from, to, None, 100, None)
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), event.records.len());
+    }
+
+    #[tokio::test]
+    async fn audit_events_travel_through_eventbridge_and_sqs_to_the_worker() {
+        let p = platform().await;
+        let mut event: serde_json::Value =
+            serde_json::from_str(&sample("api-authorized.json")).unwrap();
+        event["requestContext"]["http"]["method"] = "POST".into();
+        event["rawPath"] = "/admin/api-keys".into();
+        event["requestContext"]["http"]["path"] = "/admin/api-keys".into();
+        event["rawQueryString"] = "".into();
+        event["headers"]["content-type"] = "application/json".into();
+        event["body"] = r#"{"name": "from lambda"}"#.into();
+        let (status, body) = call(&p, &event.to_string()).await;
+        assert_eq!(status, 201, "{body}");
+
+        // The rule delivered the envelope to the jobs queue; hand it to the worker as Lambda would.
+        let received = p
+            .queue
+            .receive(
+                topology::JOBS,
+                10,
+                std::time::Duration::from_secs(30),
+                std::time::Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
+        assert_eq!(received.len(), 1, "one audit event on the queue");
+        let mut sqs = SqsEvent::default();
+        let mut record = aws_lambda_events::event::sqs::SqsMessage::default();
+        record.message_id = Some(received[0].message_id.clone());
+        record.body = Some(received[0].body.clone());
+        sqs.records.push(record);
+        let response = worker::handler(&p, LambdaEvent::new(sqs, Context::default()))
+            .await
+            .unwrap();
+        assert!(response.batch_item_failures.is_empty());
+        let (entries, _) = AuditLog::new(p.items.clone())
+            .query(
+                "acme",
+                Utc::now() - chrono::Duration::hours(1),
+                Utc::now() + chrono::Duration::hours(1),
+                None,
+                10,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0].action, "POST /admin/api-keys");
+        assert_eq!(entries[0].actor, "user-1");
+    }
+
+    #[tokio::test]
+    async fn housekeeping_measures_the_sqs_queues() {
+        let p = platform().await;
+        let event: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
+        let report = housekeeping::handler(&p, LambdaEvent::new(event, Context::default()))
+            .await
+            .unwrap();
+        assert_eq!(report.queues.len(), 2);
+        assert_eq!(report.dead_letters, 0);
+    }
 }

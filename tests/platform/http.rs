@@ -381,3 +381,51 @@ async fn mutations_and_denials_reach_the_audit_log_through_the_worker() {
     assert_eq!(none["items"], json!([]));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn failed_authentication_is_audited_in_the_platform_log() {
+    let app = TestApp::spawn().await;
+    let mut forged = app.token("acme", &["admin"]);
+    forged.push('x');
+    let r = app
+        .get("/admin/api-keys")
+        .bearer_auth(&forged)
+        .header("x-request-id", "req-forged");
+    assert_eq!(r.send().await.unwrap().status(), 401);
+    // A token for the reserved platform tenant is refused outright.
+    let sneaky = app.token("_platform", &["admin"]);
+    assert_eq!(
+        app.get("/admin/audit")
+            .bearer_auth(&sneaky)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+
+    let log = plasma_gateway::audit::AuditLog::new(app.server.platform().items.clone());
+    let (from, to) = (
+        chrono::Utc::now() - chrono::Duration::hours(1),
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    );
+    let entry = eventually("the platform audit entry", || async {
+        let (items, _) = log
+            .query(
+                plasma_gateway::audit::PLATFORM_TENANT,
+                from,
+                to,
+                None,
+                50,
+                None,
+            )
+            .await
+            .unwrap();
+        items.into_iter().find(|e| e.request_id == "req-forged")
+    })
+    .await;
+    assert_eq!(entry.actor, "anonymous");
+    assert_eq!(entry.action, "GET /admin/api-keys");
+    assert!(entry.outcome.starts_with("unauthenticated"), "{entry:?}");
+    app.stop().await;
+}

@@ -102,13 +102,15 @@ fn check_document(doc: &Value, specs: &[RouteSpec]) {
             s.method,
             s.path
         );
-        assert_eq!(
-            op["responses"]["401"].is_object(),
-            s.authenticated,
-            "{} {}",
-            s.method,
-            s.path
-        );
+        for guard_answer in ["401", "429"] {
+            assert_eq!(
+                op["responses"][guard_answer].is_object(),
+                s.authenticated,
+                "{} {} {guard_answer}",
+                s.method,
+                s.path
+            );
+        }
     }
 }
 

@@ -11,6 +11,9 @@ use utoipa::ToSchema;
 
 pub const SOURCE: &str = "plasma.gateway";
 pub const DETAIL_TYPE: &str = "audit.recorded";
+/// Where security events that belong to no verified tenant (failed authentication) are kept.
+/// Real tenant ids cannot start with `_` (see `principal::is_valid_tenant`).
+pub const PLATFORM_TENANT: &str = "_platform";
 /// How long entries are kept before the store's TTL removes them.
 pub const RETENTION: Duration = Duration::days(400);
 

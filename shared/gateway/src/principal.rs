@@ -76,6 +76,7 @@ impl ClaimMapping {
 /// Tenants become key prefixes; keep them to a safe alphabet.
 pub fn is_valid_tenant(tenant: &str) -> bool {
     !tenant.is_empty()
+        && !tenant.starts_with('_') // reserved for the platform's own records
         && tenant.len() <= 64
         && tenant
             .chars()

@@ -155,10 +155,19 @@ async fn guard(
     {
         Ok(p) => p,
         Err(problem) => {
-            tracing::warn!(
-                detail = problem.detail.as_deref().unwrap_or(""),
-                "authentication failed"
-            );
+            let detail = problem.detail.as_deref().unwrap_or("");
+            tracing::warn!(detail, "authentication failed");
+            // No tenant can be trusted yet, so the event goes to the platform's own log.
+            let event = AuditEvent {
+                tenant: audit::PLATFORM_TENANT.into(),
+                actor: "anonymous".into(),
+                action: action_of(&req),
+                resource: req.uri().path().to_string(),
+                outcome: format!("unauthenticated: {detail}"),
+                request_id: request_id_of(&req),
+                at: gateway.clock.now(),
+            };
+            gateway.audit(&event).await;
             return problem.into_response();
         }
     };
@@ -182,19 +191,9 @@ async fn authorized(
     next: Next,
 ) -> Response {
     let method = req.method().clone();
-    let action = format!(
-        "{method} {}",
-        req.extensions()
-            .get::<MatchedPath>()
-            .map(MatchedPath::as_str)
-            .unwrap_or("?")
-    );
+    let action = action_of(&req);
     let resource = req.uri().path().to_string();
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
+    let request_id = request_id_of(&req);
     let record = |outcome: String| AuditEvent {
         tenant: principal.tenant.clone(),
         actor: principal.subject.clone(),
@@ -233,4 +232,21 @@ impl Gateway {
             tracing::error!(error = %e, action = %event.action, tenant = %event.tenant, "audit event lost");
         }
     }
+}
+
+/// `METHOD /route/{param}`: the route, not the concrete path, so entries group by action.
+fn action_of(req: &Request) -> String {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+        .unwrap_or("?");
+    format!("{} {route}", req.method())
+}
+
+fn request_id_of(req: &Request) -> String {
+    req.extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
 }

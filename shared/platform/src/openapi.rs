@@ -101,6 +101,12 @@ fn decorate(op: &mut Operation, spec: &RouteSpec) {
         SecurityRequirement::new(API_KEY, Vec::<String>::new()),
     ]);
     add_problem(op, "401", "No valid bearer token or API key");
+    add_problem(
+        op,
+        "429",
+        "Rate limit reached; retry after `Retry-After` seconds",
+    );
+    add_problem(op, "503", "A backing service failed; retry later");
     let needs = match spec.permission {
         Some(permission) => {
             op.extensions

@@ -4,8 +4,8 @@ use crate::settings::Settings;
 use crate::topology;
 use anyhow::Context;
 use plasma_core::{
-    Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler, SystemClock,
-    UuidV7Ids,
+    AwsConfig, Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler,
+    SystemClock, UuidV7Ids,
 };
 use plasma_embedded::Embedded;
 use plasma_gateway::api_keys::ApiKeys;
@@ -63,24 +63,27 @@ impl Platform {
                 Arc::new(SystemClock),
                 Arc::new(UuidV7Ids),
             ),
-            Backend::Aws(aws) => {
-                let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-                let sdk = plasma_aws::sdk_config().await;
-                let a = plasma_aws::AwsAdapters::new(&sdk, aws, clock.clone());
-                Ok(Self::assemble(
-                    "aws",
-                    a.items,
-                    a.blobs,
-                    a.queue,
-                    a.bus,
-                    a.scheduler,
-                    clock,
-                    Arc::new(UuidV7Ids),
-                    None,
-                    None,
-                ))
-            }
+            Backend::Aws(aws) => Ok(Self::aws(&plasma_aws::sdk_config().await, aws)),
         }
+    }
+
+    /// The AWS adapters for `aws`'s resources through an SDK configuration (credentials,
+    /// region, endpoint), with default settings.
+    pub fn aws(sdk: &aws_config::SdkConfig, aws: &AwsConfig) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let a = plasma_aws::AwsAdapters::new(sdk, aws, clock.clone());
+        Self::assemble(
+            "aws",
+            a.items,
+            a.blobs,
+            a.queue,
+            a.bus,
+            a.scheduler,
+            clock,
+            Arc::new(UuidV7Ids),
+            None,
+            None,
+        )
     }
 
     /// SQLite and files under `data_dir`, with default settings. `public_url` is where

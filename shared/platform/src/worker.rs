@@ -1,5 +1,6 @@
-//! The worker: consumes the jobs queue. Each message is an EventBridge envelope routed here by
-//! a rule; it is dispatched by source and detail-type. A failed message is reported back
+//! The worker: consumes the jobs queue. Each message is an EventBridge envelope — routed here
+//! by a rule, or sent directly as a job (webhook deliveries, fired one-time schedules) — and
+//! is dispatched by source and detail-type. A failed message is reported back
 //! (SQS partial batch response) so that only it is retried, and after
 //! [`crate::topology::MAX_RECEIVES`] attempts it is dead-lettered rather than lost.
 
