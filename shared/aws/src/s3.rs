@@ -7,18 +7,12 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::{ByteStream, DateTime as SmithyDateTime};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use plasma_core::blob::validate_key;
+use plasma_core::blob::{MAX_LIST, validate_key, validate_metadata, validate_presign_lifetime};
 use plasma_core::{
     Blob, BlobMeta, BlobPage, BlobStore, PortError, PortResult, PresignedRequest, PutOptions,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
-
-/// ListObjectsV2 returns at most 1000 keys per call whatever max-keys asks for.
-const LIST_MAX: u32 = 1000;
-/// S3's limits on presigned URL lifetimes and user metadata.
-const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-const MAX_METADATA_BYTES: usize = 2048;
 
 pub struct S3BlobStore {
     client: Client,
@@ -42,28 +36,6 @@ fn timestamp(t: Option<&SmithyDateTime>) -> PortResult<DateTime<Utc>> {
         .ok_or_else(|| PortError::Backend(format!("s3 Last-Modified {t} is out of range")))
 }
 
-/// S3 sends user metadata as `x-amz-meta-*` headers and would refuse or mangle (lower-case,
-/// re-encode) what does not fit one; refuse it the way the embedded store does.
-fn check_metadata(metadata: &BTreeMap<String, String>) -> PortResult<()> {
-    let size: usize = metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
-    let bad_name = |k: &String| {
-        k.is_empty()
-            || !k
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b))
-    };
-    let bad_value = |v: &String| !v.bytes().all(|b| (b' '..=b'~').contains(&b));
-    if size > MAX_METADATA_BYTES
-        || metadata.keys().any(bad_name)
-        || metadata.values().any(bad_value)
-    {
-        return Err(PortError::Invalid(format!(
-            "blob metadata needs names of [a-z0-9-_], printable ASCII values, {MAX_METADATA_BYTES} bytes in all"
-        )));
-    }
-    Ok(())
-}
-
 fn size(length: Option<i64>) -> u64 {
     length
         .and_then(|n| u64::try_from(n).ok())
@@ -78,7 +50,7 @@ fn metadata(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
 impl BlobStore for S3BlobStore {
     async fn put(&self, key: &str, body: Bytes, options: PutOptions) -> PortResult<BlobMeta> {
         validate_key(key)?;
-        check_metadata(&options.metadata)?;
+        validate_metadata(&options.metadata)?;
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -178,7 +150,7 @@ impl BlobStore for S3BlobStore {
             .list_objects_v2()
             .bucket(&self.bucket)
             .set_prefix((!prefix.is_empty()).then(|| prefix.to_string()))
-            .max_keys(limit.min(LIST_MAX) as i32)
+            .max_keys(limit.min(MAX_LIST) as i32)
             .set_continuation_token(cursor)
             .send()
             .await
@@ -215,11 +187,7 @@ impl BlobStore for S3BlobStore {
         validate_key(key)?;
         // SigV4 counts the lifetime in whole seconds, 1 to 7 days' worth.
         let lifetime = Duration::from_secs(expires_in.as_secs());
-        if lifetime < Duration::from_secs(1) || lifetime > MAX_PRESIGN {
-            return Err(PortError::Invalid(format!(
-                "presigned URLs last 1 second to {MAX_PRESIGN:?}, not {expires_in:?}"
-            )));
-        }
+        validate_presign_lifetime(lifetime)?;
         let config = PresigningConfig::expires_in(lifetime).map_err(|err| {
             PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}"))
         })?;

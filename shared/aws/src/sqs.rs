@@ -9,17 +9,10 @@ use aws_sdk_sqs::types::{
     Message, MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName,
     SendMessageBatchRequestEntry,
 };
-use plasma_core::queue::MAX_BATCH;
+use plasma_core::queue::{MAX_BATCH, validate_message, validate_receive, validate_visibility};
 use plasma_core::{OutMessage, PortError, PortResult, Queue, QueueDepth, Received};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
-
-/// SQS limits, in seconds.
-const MAX_DELAY: u64 = 15 * 60;
-const MAX_VISIBILITY: u64 = 12 * 60 * 60;
-const MAX_WAIT: u64 = 20;
-const MAX_BODY_BYTES: usize = 256 * 1024;
-const MAX_ATTRIBUTES: usize = 10;
 
 /// Entries of a batch SQS reports as failed are sent once more before giving up.
 const BATCH_RETRIES: u32 = 1;
@@ -124,41 +117,20 @@ impl SqsQueue {
     }
 }
 
-/// Whole seconds for an SQS time parameter, rounded up so that a delay or visibility timeout
-/// is never shorter than asked; `None` when it exceeds `max`.
-fn seconds(duration: Duration, max: u64) -> Option<i32> {
+/// Whole seconds for an SQS time parameter (already checked against the port's limits),
+/// rounded up so that a delay or visibility timeout is never shorter than asked.
+fn seconds(duration: Duration) -> i32 {
     let secs = duration
         .as_secs()
         .saturating_add(u64::from(duration.subsec_nanos() > 0));
-    if secs > max {
-        None
-    } else {
-        i32::try_from(secs).ok()
-    }
+    i32::try_from(secs).unwrap_or(i32::MAX)
 }
 
-/// SQS's limits on a message, checked before sending so that the refusal is the same
-/// `PortError::Invalid` as on the embedded queue. Returns the delay in seconds.
+/// SQS's limits, checked before sending so that the refusal is the same `PortError::Invalid`
+/// as on the embedded queue. Returns the delay in seconds.
 fn check_message(message: &OutMessage) -> PortResult<Option<i32>> {
-    if message.body.is_empty() || message.body.len() > MAX_BODY_BYTES {
-        return Err(PortError::Invalid(format!(
-            "message body must be 1 to {MAX_BODY_BYTES} bytes, got {}",
-            message.body.len()
-        )));
-    }
-    if message.attributes.len() > MAX_ATTRIBUTES {
-        return Err(PortError::Invalid(format!(
-            "a message holds at most {MAX_ATTRIBUTES} attributes"
-        )));
-    }
-    message
-        .delay
-        .map(|delay| {
-            seconds(delay, MAX_DELAY).ok_or_else(|| {
-                PortError::Invalid(format!("message delay {delay:?} exceeds SQS's 15 minutes"))
-            })
-        })
-        .transpose()
+    validate_message(message)?;
+    Ok(message.delay.map(seconds))
 }
 
 fn message_attributes(
@@ -269,21 +241,8 @@ impl Queue for SqsQueue {
         visibility: Duration,
         wait: Duration,
     ) -> PortResult<Vec<Received>> {
-        if !(1..=MAX_BATCH as u32).contains(&max) {
-            return Err(PortError::Invalid(format!(
-                "receive takes 1 to {MAX_BATCH} messages, asked for {max}"
-            )));
-        }
-        let visibility_secs = seconds(visibility, MAX_VISIBILITY).ok_or_else(|| {
-            PortError::Invalid(format!(
-                "visibility timeout {visibility:?} exceeds SQS's 12 hours"
-            ))
-        })?;
-        let wait_secs = seconds(wait, MAX_WAIT).ok_or_else(|| {
-            PortError::Invalid(format!(
-                "wait {wait:?} exceeds SQS's 20 seconds of long polling"
-            ))
-        })?;
+        validate_receive(max, visibility, wait)?;
+        let (visibility_secs, wait_secs) = (seconds(visibility), seconds(wait));
         let out = self
             .client
             .receive_message()
@@ -332,11 +291,8 @@ impl Queue for SqsQueue {
         receipt: &str,
         visibility: Duration,
     ) -> PortResult<()> {
-        let secs = seconds(visibility, MAX_VISIBILITY).ok_or_else(|| {
-            PortError::Invalid(format!(
-                "visibility timeout {visibility:?} exceeds SQS's 12 hours"
-            ))
-        })?;
+        validate_visibility(visibility)?;
+        let secs = seconds(visibility);
         self.client
             .change_message_visibility()
             .queue_url(self.url(queue)?)
@@ -387,12 +343,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seconds_round_up_and_respect_limits() {
-        assert_eq!(seconds(Duration::ZERO, MAX_DELAY), Some(0));
-        assert_eq!(seconds(Duration::from_millis(1500), MAX_DELAY), Some(2));
-        assert_eq!(seconds(Duration::from_secs(900), MAX_DELAY), Some(900));
-        assert_eq!(seconds(Duration::from_secs(901), MAX_DELAY), None);
-        assert_eq!(seconds(Duration::MAX, MAX_VISIBILITY), None);
+    fn seconds_round_up() {
+        assert_eq!(seconds(Duration::ZERO), 0);
+        assert_eq!(seconds(Duration::from_millis(1500)), 2);
+        assert_eq!(seconds(Duration::from_secs(900)), 900);
+        assert_eq!(seconds(Duration::MAX), i32::MAX);
     }
 
     #[test]

@@ -67,6 +67,43 @@ pub trait BlobStore: Send + Sync {
     async fn health(&self) -> PortResult<String>;
 }
 
+/// Most keys one `list` page returns (S3's ListObjectsV2 maximum).
+pub const MAX_LIST: u32 = 1000;
+/// Longest presigned-URL lifetime (SigV4's 7 days).
+pub const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// User metadata, names and values together (S3 allows 2 KB).
+pub const MAX_METADATA_BYTES: usize = 2048;
+
+/// Metadata that survives the round trip through S3's `x-amz-meta-*` headers.
+pub fn validate_metadata(metadata: &BTreeMap<String, String>) -> PortResult<()> {
+    let size: usize = metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
+    let bad_name = |k: &String| {
+        k.is_empty()
+            || !k
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b))
+    };
+    let bad_value = |v: &String| !v.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if size > MAX_METADATA_BYTES
+        || metadata.keys().any(bad_name)
+        || metadata.values().any(bad_value)
+    {
+        return Err(crate::PortError::Invalid(format!(
+            "blob metadata needs names of [a-z0-9-_], printable ASCII values, {MAX_METADATA_BYTES} bytes in all"
+        )));
+    }
+    Ok(())
+}
+
+pub fn validate_presign_lifetime(expires_in: Duration) -> PortResult<()> {
+    if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGN {
+        return Err(crate::PortError::Invalid(format!(
+            "presigned URLs last 1 second to {MAX_PRESIGN:?}, not {expires_in:?}"
+        )));
+    }
+    Ok(())
+}
+
 /// Keys are relative paths of non-empty segments: no leading `/`, no `.` or `..` segments, no
 /// backslashes or control characters. Both adapters enforce it so that a key valid locally is
 /// valid on S3 and can never escape the embedded data directory.

@@ -235,6 +235,33 @@ pub trait ItemStore: Send + Sync {
     async fn health(&self) -> PortResult<String>;
 }
 
+/// Every item `query` matches, following the cursors to the end. For partitions known to be
+/// small (a tenant's API keys or webhook endpoints); large ones are paged by the caller.
+pub async fn query_all(store: &dyn ItemStore, mut query: Query) -> PortResult<Vec<Item>> {
+    let mut items = Vec::new();
+    loop {
+        let page = store.query(query.clone()).await?;
+        items.extend(page.items);
+        match page.next {
+            Some(next) => query.cursor = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// A record's attributes: its serde form, which must be a JSON object.
+pub fn attrs_of<T: Serialize>(record: &T) -> PortResult<Map<String, Value>> {
+    match serde_json::to_value(record) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(crate::PortError::Invalid(
+            "a stored record must be a JSON object".into(),
+        )),
+        Err(e) => Err(crate::PortError::Invalid(format!(
+            "record does not serialize: {e}"
+        ))),
+    }
+}
+
 /// Checks shared by both adapters before a write reaches the backend.
 pub fn validate_item(item: &Item) -> PortResult<()> {
     if item.key.pk.is_empty() || item.key.sk.is_empty() {

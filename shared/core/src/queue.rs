@@ -63,6 +63,57 @@ pub struct QueueDepth {
 
 /// Most messages one `receive` returns and one SQS batch send holds.
 pub const MAX_BATCH: usize = 10;
+/// SQS's limits, enforced by both adapters so a message valid locally is valid deployed.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub const MAX_ATTRIBUTES: usize = 10;
+pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+pub const MAX_VISIBILITY: Duration = Duration::from_secs(12 * 60 * 60);
+pub const MAX_WAIT: Duration = Duration::from_secs(20);
+
+pub fn validate_message(message: &OutMessage) -> crate::PortResult<()> {
+    let invalid = |why: String| Err(crate::PortError::Invalid(why));
+    if message.body.is_empty() || message.body.len() > MAX_BODY_BYTES {
+        return invalid(format!(
+            "message body must be 1 to {MAX_BODY_BYTES} bytes, got {}",
+            message.body.len()
+        ));
+    }
+    if message.attributes.len() > MAX_ATTRIBUTES {
+        return invalid(format!(
+            "a message holds at most {MAX_ATTRIBUTES} attributes"
+        ));
+    }
+    match message.delay {
+        Some(delay) if delay > MAX_DELAY => {
+            invalid(format!("delay {delay:?} exceeds {MAX_DELAY:?}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn validate_receive(max: u32, visibility: Duration, wait: Duration) -> crate::PortResult<()> {
+    if max == 0 || max as usize > MAX_BATCH {
+        return Err(crate::PortError::Invalid(format!(
+            "receive takes 1 to {MAX_BATCH} messages, got {max}"
+        )));
+    }
+    validate_visibility(visibility)?;
+    if wait > MAX_WAIT {
+        return Err(crate::PortError::Invalid(format!(
+            "wait {wait:?} exceeds {MAX_WAIT:?}"
+        )));
+    }
+    Ok(())
+}
+
+pub fn validate_visibility(visibility: Duration) -> crate::PortResult<()> {
+    if visibility > MAX_VISIBILITY {
+        return Err(crate::PortError::Invalid(format!(
+            "visibility {visibility:?} exceeds {MAX_VISIBILITY:?}"
+        )));
+    }
+    Ok(())
+}
 
 #[async_trait]
 pub trait Queue: Send + Sync {

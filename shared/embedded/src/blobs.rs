@@ -12,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use md5::{Digest, Md5};
-use plasma_core::blob::validate_key;
+use plasma_core::blob::{MAX_LIST, validate_key, validate_metadata, validate_presign_lifetime};
 use plasma_core::{
     Blob, BlobMeta, BlobPage, BlobStore, Clock, PortError, PortResult, PresignedRequest, PutOptions,
 };
@@ -25,12 +25,6 @@ use std::time::Duration;
 
 use layout::{keys_with_prefix, paths, stage, sync_dir};
 use presign::{Signer, url_path};
-
-/// The most keys one `list` page returns, as S3.
-const MAX_LIST: u32 = 1000;
-/// S3's limits on presigned URL lifetimes and user metadata.
-const MAX_PRESIGN: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-const MAX_METADATA_BYTES: usize = 2048;
 
 pub struct FileBlobStore {
     dir: PathBuf,
@@ -82,27 +76,6 @@ fn read_sidecar(path: &Path, key: &str) -> PortResult<Option<Sidecar>> {
     }
 }
 
-/// S3 sends user metadata as `x-amz-meta-*` headers: refuse what it would refuse or mangle.
-fn check_metadata(metadata: &BTreeMap<String, String>) -> PortResult<()> {
-    let size: usize = metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
-    let bad_name = |k: &String| {
-        k.is_empty()
-            || !k
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b))
-    };
-    let bad_value = |v: &String| !v.bytes().all(|b| (b' '..=b'~').contains(&b));
-    if size > MAX_METADATA_BYTES
-        || metadata.keys().any(bad_name)
-        || metadata.values().any(bad_value)
-    {
-        return Err(PortError::Invalid(format!(
-            "blob metadata needs names of [a-z0-9-_], printable ASCII values, {MAX_METADATA_BYTES} bytes in all"
-        )));
-    }
-    Ok(())
-}
-
 impl FileBlobStore {
     pub fn open(dir: &Path, clock: Arc<dyn Clock>, upload_base_url: String) -> PortResult<Self> {
         let objects = dir.join("objects");
@@ -148,7 +121,7 @@ impl FileBlobStore {
 impl BlobStore for FileBlobStore {
     async fn put(&self, key: &str, body: Bytes, options: PutOptions) -> PortResult<BlobMeta> {
         let at = paths(&self.objects, key)?;
-        check_metadata(&options.metadata)?;
+        validate_metadata(&options.metadata)?;
         let sidecar = Sidecar {
             size: body.len() as u64,
             etag: hex::encode(Md5::digest(&body)),
@@ -271,11 +244,7 @@ impl BlobStore for FileBlobStore {
         expires_in: Duration,
     ) -> PortResult<PresignedRequest> {
         validate_key(key)?;
-        if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGN {
-            return Err(PortError::Invalid(format!(
-                "presigned URLs last 1 second to {MAX_PRESIGN:?}, not {expires_in:?}"
-            )));
-        }
+        validate_presign_lifetime(Duration::from_secs(expires_in.as_secs()))?;
         let expires_at = self.clock.now() + chrono::Duration::seconds(expires_in.as_secs() as i64);
         let expires = expires_at.timestamp();
         let signature = self.signer.sign(key, expires, content_type)?;

@@ -12,7 +12,7 @@ mod sql;
 
 use crate::sqlite::{Db, millis};
 use async_trait::async_trait;
-use plasma_core::queue::MAX_BATCH;
+use plasma_core::queue::{validate_message, validate_receive, validate_visibility};
 use plasma_core::{
     Clock, IdGen, OutMessage, PortError, PortResult, Queue, QueueDepth, QueueSpec, Received,
 };
@@ -24,13 +24,6 @@ use tokio::sync::Notify;
 
 /// How often a waiting receiver re-checks the database for messages it was not told about.
 const POLL_INTERVAL: Duration = Duration::from_millis(200);
-
-// SQS limits, enforced so that code that works locally also works on AWS.
-const MAX_WAIT: Duration = Duration::from_secs(20);
-const MAX_VISIBILITY: Duration = Duration::from_secs(12 * 60 * 60);
-const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
-const MAX_BODY_BYTES: usize = 256 * 1024;
-const MAX_ATTRIBUTES: usize = 10;
 
 pub struct SqliteQueue {
     db: Db,
@@ -114,25 +107,10 @@ impl SqliteQueue {
     }
 }
 
+/// The port's (SQS's) limits; returns the delay in milliseconds.
 fn check_message(message: &OutMessage) -> PortResult<i64> {
-    if message.body.is_empty() || message.body.len() > MAX_BODY_BYTES {
-        return Err(PortError::Invalid(format!(
-            "message body must be 1 to {MAX_BODY_BYTES} bytes, got {}",
-            message.body.len()
-        )));
-    }
-    if message.attributes.len() > MAX_ATTRIBUTES {
-        return Err(PortError::Invalid(format!(
-            "a message holds at most {MAX_ATTRIBUTES} attributes"
-        )));
-    }
-    let delay = message.delay.unwrap_or_default();
-    if delay > MAX_DELAY {
-        return Err(PortError::Invalid(format!(
-            "delay {delay:?} exceeds {MAX_DELAY:?}"
-        )));
-    }
-    Ok(millis(delay))
+    validate_message(message)?;
+    Ok(millis(message.delay.unwrap_or_default()))
 }
 
 #[async_trait]
@@ -174,16 +152,7 @@ impl Queue for SqliteQueue {
         wait: Duration,
     ) -> PortResult<Vec<Received>> {
         let spec = self.spec(queue)?;
-        if max == 0 || max as usize > MAX_BATCH {
-            return Err(PortError::Invalid(format!(
-                "receive takes 1 to {MAX_BATCH} messages, got {max}"
-            )));
-        }
-        if visibility > MAX_VISIBILITY || wait > MAX_WAIT {
-            return Err(PortError::Invalid(format!(
-                "visibility {visibility:?} (at most {MAX_VISIBILITY:?}) or wait {wait:?} (at most {MAX_WAIT:?}) too long"
-            )));
-        }
+        validate_receive(max, visibility, wait)?;
         // The wait is real time: a test's manual clock may stand still while we wait.
         let deadline = tokio::time::Instant::now() + wait;
         loop {
@@ -218,11 +187,7 @@ impl Queue for SqliteQueue {
         visibility: Duration,
     ) -> PortResult<()> {
         let (queue, receipt) = (self.spec(queue)?.name.clone(), receipt.to_owned());
-        if visibility > MAX_VISIBILITY {
-            return Err(PortError::Invalid(format!(
-                "visibility {visibility:?} exceeds {MAX_VISIBILITY:?}"
-            )));
-        }
+        validate_visibility(visibility)?;
         let visible_at = self.now().saturating_add(millis(visibility));
         let changed = self
             .db

@@ -6,6 +6,7 @@ use crate::rbac::{Permission, Role};
 use async_graphql::{InputObject, SimpleObject};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
+use plasma_core::item::{attrs_of, query_all};
 use plasma_core::{
     Clock, Condition, IdGen, Item, ItemStore, Key, PortError, PortResult, Query, Update,
 };
@@ -115,7 +116,7 @@ impl ApiKeys {
             last_used_at: None,
             revoked_at: None,
         };
-        let mut attrs = to_attrs(&key)?;
+        let mut attrs = attrs_of(&key)?;
         attrs.insert("tenant".into(), tenant.into());
         let item = Item::new(key_of(tenant, &key.id), attrs)
             .with_gsi1(Key::new(format!("APIKEY#{}", hash(&secret)), "APIKEY"));
@@ -124,25 +125,12 @@ impl ApiKeys {
     }
 
     pub async fn list(&self, tenant: &str) -> PortResult<Vec<ApiKey>> {
-        let mut keys = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = self
-                .items
-                .query(
-                    Query::partition(format!("T#{tenant}"))
-                        .prefix("APIKEY#")
-                        .after(cursor),
-                )
-                .await?;
-            for item in &page.items {
-                keys.push(item.parse()?);
-            }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(keys),
-            }
-        }
+        let query = Query::partition(format!("T#{tenant}")).prefix("APIKEY#");
+        query_all(self.items.as_ref(), query)
+            .await?
+            .iter()
+            .map(Item::parse)
+            .collect()
     }
 
     /// Revoke; `Ok(false)` when the tenant has no such key.
@@ -202,12 +190,5 @@ impl ApiKeys {
             roles: vec![key.role],
             scopes: key.scopes,
         }))
-    }
-}
-
-fn to_attrs<T: Serialize>(value: &T) -> PortResult<serde_json::Map<String, serde_json::Value>> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
-        _ => Err(PortError::Invalid("record is not a JSON object".into())),
     }
 }

@@ -4,6 +4,7 @@
 
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Duration, Utc};
+use plasma_core::item::attrs_of;
 use plasma_core::{Event, EventBus, Item, ItemStore, Key, PortError, PortResult, Query, Rule};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -65,10 +66,7 @@ impl AuditLog {
         let at = event
             .at
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let mut attrs = match serde_json::to_value(event).map_err(PortError::backend)? {
-            serde_json::Value::Object(map) => map,
-            _ => return Err(PortError::Invalid("audit event is not an object".into())),
-        };
+        let mut attrs = attrs_of(event)?;
         attrs.insert("id".into(), event_id.into());
         let item = Item::new(
             Key::new(partition(&event.tenant), format!("{at}#{event_id}")),

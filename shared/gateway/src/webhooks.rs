@@ -8,6 +8,7 @@
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
+use plasma_core::item::{attrs_of, query_all};
 use plasma_core::{
     Clock, Condition, Event, EventEnvelope, IdGen, Item, ItemStore, Key, OneTimeSchedule,
     OutMessage, PortError, PortResult, Query, Queue, Scheduler,
@@ -15,7 +16,7 @@ use plasma_core::{
 use plasma_http::outbound::{self, Egress};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -138,13 +139,6 @@ fn delivery_key(tenant: &str, endpoint_id: &str, id: &str) -> Key {
     )
 }
 
-fn object<T: Serialize>(value: &T) -> PortResult<Map<String, Value>> {
-    match serde_json::to_value(value).map_err(PortError::backend)? {
-        Value::Object(map) => Ok(map),
-        _ => Err(PortError::Invalid("record is not an object".into())),
-    }
-}
-
 impl Webhooks {
     pub fn new(
         items: Arc<dyn ItemStore>,
@@ -189,7 +183,7 @@ impl Webhooks {
             events: new.events,
             created_at: self.clock.now(),
         };
-        let mut attrs = object(&endpoint)?;
+        let mut attrs = attrs_of(&endpoint)?;
         attrs.insert("secret".into(), secret.clone().into());
         self.items
             .put(
@@ -201,25 +195,12 @@ impl Webhooks {
     }
 
     pub async fn endpoints(&self, tenant: &str) -> PortResult<Vec<Endpoint>> {
-        let mut out = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = self
-                .items
-                .query(
-                    Query::partition(format!("T#{tenant}"))
-                        .prefix("WEBHOOK#")
-                        .after(cursor),
-                )
-                .await?;
-            for item in &page.items {
-                out.push(item.parse()?);
-            }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return Ok(out),
-            }
-        }
+        let query = Query::partition(format!("T#{tenant}")).prefix("WEBHOOK#");
+        query_all(self.items.as_ref(), query)
+            .await?
+            .iter()
+            .map(Item::parse)
+            .collect()
     }
 
     pub async fn endpoint(&self, tenant: &str, id: &str) -> PortResult<Option<Endpoint>> {
@@ -283,7 +264,7 @@ impl Webhooks {
         };
         let key = delivery_key(tenant, endpoint_id, &delivery.id);
         self.items
-            .put(Item::new(key, object(&delivery)?), Condition::NotExists)
+            .put(Item::new(key, attrs_of(&delivery)?), Condition::NotExists)
             .await?;
         let job = Job {
             tenant: tenant.into(),
@@ -390,7 +371,7 @@ impl Webhooks {
         let condition = Condition::Equals("version".into(), previous_version.into());
         match self
             .items
-            .put(Item::new(key, object(&delivery)?), condition)
+            .put(Item::new(key, attrs_of(&delivery)?), condition)
             .await
         {
             Ok(()) => {}

@@ -53,10 +53,7 @@ pub async fn run(platform: &Platform) -> PortResult<Report> {
     if dead_letters > 0 {
         tracing::warn!(dead_letters, "dead-letter queues hold failed work");
     }
-    let attrs = match serde_json::to_value(&report) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => unreachable!("a report serializes to an object"),
-    };
+    let attrs = plasma_core::item::attrs_of(&report)?;
     platform
         .items
         .put(Item::new(status_key(), attrs), Condition::None)

@@ -1,5 +1,6 @@
 use super::*;
 use crate::test_support::{clock, specs};
+use plasma_core::queue::MAX_BODY_BYTES;
 use plasma_core::{ManualClock, SequentialIds};
 
 const LONG: Duration = Duration::from_secs(30);
