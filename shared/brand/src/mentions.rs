@@ -1,0 +1,1 @@
+//! Mention storage, deduplication and analytics (work in progress).

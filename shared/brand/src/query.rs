@@ -1,0 +1,1 @@
+//! Boolean monitor queries (work in progress).

@@ -1,0 +1,1 @@
+//! Source connectors (work in progress).

@@ -1,0 +1,1 @@
+//! Sentiment analysis (work in progress).
