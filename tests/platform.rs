@@ -1,6 +1,8 @@
 //! Black-box tests of the platform: HTTP routes, Lambda handlers fed their sample events, the
 //! local runner, and template.yaml's agreement with the code.
 
+#[path = "platform/brand.rs"]
+mod brand;
 #[path = "platform/common.rs"]
 mod common;
 #[path = "platform/cors.rs"]

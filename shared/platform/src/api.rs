@@ -25,7 +25,8 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
             graphql::schema(platform, gateway),
         );
     let api = plasma_gateway::admin::routes(api);
-    let mut api = plasma_gateway::webhook_routes::routes(api, platform.webhooks.clone());
+    let api = plasma_gateway::webhook_routes::routes(api, platform.webhooks.clone());
+    let mut api = plasma_brand::routes::routes(api);
     // The browser pages are for developers on the local runner; deployed, the API serves
     // only machine-readable routes.
     let local = platform.embedded.is_some();

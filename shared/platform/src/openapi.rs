@@ -49,6 +49,7 @@ pub fn build(specs: &[RouteSpec], local: bool) -> utoipa::openapi::OpenApi {
     let mut doc = PlatformDoc::openapi();
     doc.merge(plasma_gateway::admin::AdminDoc::openapi());
     doc.merge(plasma_gateway::webhook_routes::WebhookDoc::openapi());
+    doc.merge(plasma_brand::routes::BrandDoc::openapi());
     if local {
         doc.merge(LocalDoc::openapi());
     }
