@@ -3,6 +3,8 @@
 
 #[path = "platform/brand.rs"]
 mod brand;
+#[path = "platform/brand_scan.rs"]
+mod brand_scan;
 #[path = "platform/common.rs"]
 mod common;
 #[path = "platform/cors.rs"]

@@ -165,6 +165,57 @@ async fn housekeeping_runs_on_the_scheduled_event_sample() {
     );
 }
 
+#[tokio::test]
+async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir);
+    let new: plasma_brand::monitors::NewMonitor = serde_json::from_value(serde_json::json!({
+        "name": "Acme",
+        "names": ["Acme"],
+        "sources": [{"kind": "rss", "url": "http://127.0.0.1:9/feed.xml"}, {"kind": "hackernews"}],
+    }))
+    .unwrap();
+    for tenant in ["t1", "t2"] {
+        let monitor = plasma_brand::monitors::validate(
+            new.clone(),
+            p.brand.egress,
+            p.ids.new_id(),
+            Utc::now(),
+        )
+        .unwrap();
+        p.brand.monitors().create(tenant, &monitor).await.unwrap();
+    }
+    let event: EventBridgeEvent = serde_json::from_str(&sample("brand-scan.json")).unwrap();
+    let report = brand_scan::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+        .await
+        .unwrap();
+    assert_eq!((report.scanned, report.failed), (2, 0));
+    let jobs = p
+        .queue
+        .receive(
+            plasma_platform::topology::JOBS,
+            10,
+            std::time::Duration::from_secs(30),
+            std::time::Duration::ZERO,
+        )
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 4, "one job per monitor source");
+    for job in &jobs {
+        let envelope: plasma_core::EventEnvelope = serde_json::from_str(&job.body).unwrap();
+        assert_eq!(envelope.source, plasma_brand::scan::SOURCE);
+        assert_eq!(envelope.detail_type, plasma_brand::scan::SCAN_REQUESTED);
+    }
+
+    let mut wrong = event;
+    wrong.detail_type = "Object Created".into();
+    assert!(
+        brand_scan::handler(&p, LambdaEvent::new(wrong, Context::default()))
+            .await
+            .is_err()
+    );
+}
+
 /// The same handlers on the AWS adapters: DynamoDB, SQS, S3, EventBridge and EventBridge
 /// Scheduler on moto's server, resources made the way template.yaml declares them.
 mod on_aws {

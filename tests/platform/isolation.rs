@@ -51,6 +51,16 @@ async fn every_route_keeps_tenants_apart() {
         .as_str()
         .expect("endpoint created")
         .to_string();
+    let (_, monitor) = json(
+        app.post("/brand/monitors")
+            .bearer_auth(&a)
+            .json(&json!({"name": "a-monitor", "names": ["a-brand"]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let monitor_id = monitor["id"].as_str().expect("monitor created").to_string();
     let secrets_of_a = [
         key_id.clone(),
         endpoint_id.clone(),
@@ -58,6 +68,8 @@ async fn every_route_keeps_tenants_apart() {
         "tenant-a".into(),
         "a-key".into(),
         "a-hook".into(),
+        monitor_id.clone(),
+        "a-monitor".into(),
     ];
     // Which of A's ids each parameterised route addresses.
     let id_for = |path: &str| -> Option<&str> {
@@ -65,6 +77,8 @@ async fn every_route_keeps_tenants_apart() {
             Some(&key_id)
         } else if path.starts_with("/webhooks/") {
             Some(&endpoint_id)
+        } else if path.starts_with("/brand/monitors/") {
+            Some(&monitor_id)
         } else {
             None
         }
@@ -141,7 +155,8 @@ async fn every_route_keeps_tenants_apart() {
                 spec.path
             )
         });
-        let path = spec.path.replace("{id}", id);
+        // Mention routes answer 404 for A's monitor before looking at the mention.
+        let path = spec.path.replace("{id}", id).replace("{mention}", "0-00");
         let request = app
             .http
             .request(spec.method.clone(), format!("{}{path}", app.url));

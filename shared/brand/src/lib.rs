@@ -3,10 +3,14 @@
 //! mentions are stored, deduplicated and summarised ([`mentions`]), and the HTTP routes
 //! ([`routes`]).
 
+pub mod alerts;
 pub mod mention;
 pub mod mentions;
+pub mod monitors;
 pub mod query;
+pub mod reports;
 pub mod routes;
+pub mod scan;
 pub mod sources;
 
 pub use mention::Mention;

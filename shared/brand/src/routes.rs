@@ -1,5 +1,13 @@
-//! The brand capability's HTTP routes.
+//! The brand capability's HTTP routes: sentiment scoring, monitors and their scans, the
+//! triage inbox, and analytics.
 
+mod analytics;
+mod mentions;
+mod monitors;
+mod params;
+mod views;
+
+use crate::scan::Brand;
 use axum::Json;
 use axum::http::Method;
 use plasma_gateway::{Api, Permission};
@@ -14,20 +22,80 @@ pub const MAX_TEXTS: usize = 1000;
 /// Longest text scored, in characters; longer ones are refused rather than truncated.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-pub fn routes(api: Api) -> Api {
-    api.route(
-        Method::POST,
-        SENTIMENT,
-        Permission::BrandRead,
-        sentiment,
-        (),
-    )
+pub use analytics::{ANALYTICS, AnalyticsResponse};
+pub use mentions::{
+    IRRELEVANT, IrrelevantChange, MENTIONS, MentionPage, REVIEW, ReviewChange, SUGGESTIONS,
+    SuggestionList, TAGS, TagChange,
+};
+pub use monitors::{MONITOR, MONITORS, MonitorList, SCAN, SCANS, ScanRunList, ScanStarted};
+pub use views::MentionView;
+
+pub fn routes(api: Api, brand: Brand) -> Api {
+    use Permission::{BrandRead, BrandWrite};
+    let b = brand;
+    api.route(Method::POST, SENTIMENT, BrandRead, sentiment, ())
+        .route(
+            Method::POST,
+            MONITORS,
+            BrandWrite,
+            monitors::create,
+            b.clone(),
+        )
+        .route(Method::GET, MONITORS, BrandRead, monitors::list, b.clone())
+        .route(Method::GET, MONITOR, BrandRead, monitors::get, b.clone())
+        .route(
+            Method::DELETE,
+            MONITOR,
+            BrandWrite,
+            monitors::delete,
+            b.clone(),
+        )
+        .route(Method::POST, SCAN, BrandWrite, monitors::scan, b.clone())
+        .route(Method::GET, SCANS, BrandRead, monitors::scans, b.clone())
+        .route(Method::GET, MENTIONS, BrandRead, mentions::inbox, b.clone())
+        .route(Method::POST, TAGS, BrandWrite, mentions::tag, b.clone())
+        .route(
+            Method::POST,
+            REVIEW,
+            BrandWrite,
+            mentions::review,
+            b.clone(),
+        )
+        .route(
+            Method::POST,
+            IRRELEVANT,
+            BrandWrite,
+            mentions::irrelevant,
+            b.clone(),
+        )
+        .route(
+            Method::GET,
+            SUGGESTIONS,
+            BrandRead,
+            mentions::suggestions,
+            b.clone(),
+        )
+        .route(Method::GET, ANALYTICS, BrandRead, analytics::analytics, b)
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    paths(sentiment),
+    paths(
+        sentiment,
+        monitors::create,
+        monitors::list,
+        monitors::get,
+        monitors::delete,
+        monitors::scan,
+        monitors::scans,
+        mentions::inbox,
+        mentions::tag,
+        mentions::review,
+        mentions::irrelevant,
+        mentions::suggestions,
+        analytics::analytics,
+    ),
     tags((name = "brand", description = "Brand intelligence"))
 )]
 pub struct BrandDoc;

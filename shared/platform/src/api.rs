@@ -26,7 +26,7 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
         );
     let api = plasma_gateway::admin::routes(api);
     let api = plasma_gateway::webhook_routes::routes(api, platform.webhooks.clone());
-    let mut api = plasma_brand::routes::routes(api);
+    let mut api = plasma_brand::routes::routes(api, platform.brand.clone());
     // The browser pages are for developers on the local runner; deployed, the API serves
     // only machine-readable routes.
     let local = platform.embedded.is_some();

@@ -3,6 +3,7 @@
 use crate::settings::Settings;
 use crate::topology;
 use anyhow::Context;
+use plasma_brand::scan::Brand;
 use plasma_core::{
     AwsConfig, Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler,
     SystemClock, UuidV7Ids,
@@ -42,6 +43,8 @@ pub struct Platform {
     pub cors: Cors,
     /// Signed outbound webhooks (endpoints, deliveries, retries).
     pub webhooks: Webhooks,
+    /// Brand monitors, scans and mentions.
+    pub brand: Brand,
 }
 
 impl Platform {
@@ -146,8 +149,18 @@ impl Platform {
             topology::JOBS,
             settings.webhooks.clone(),
         );
+        let brand = Brand::new(
+            items.clone(),
+            queue.clone(),
+            clock.clone(),
+            ids.clone(),
+            topology::JOBS,
+            egress,
+            settings.brand,
+        );
         Self {
             backend,
+            brand,
             jwt: JwtVerifier::new(Vec::new(), egress, clock.clone()),
             claims: settings.gateway.claims,
             rate_limits: settings.rate_limits,
@@ -166,7 +179,7 @@ impl Platform {
     }
 
     /// Apply a deployment's settings: trusted identity providers and claim names, rate
-    /// limits, CORS, outbound-network policy and webhook retries.
+    /// limits, CORS, outbound-network policy, webhook retries and brand connectors.
     pub fn with_settings(mut self, settings: Settings) -> Self {
         // Local services (a mock identity provider, a webhook receiver) are normal in
         // development; deployed, outbound calls reach public addresses only unless told.
@@ -191,6 +204,15 @@ impl Platform {
             self.ids.clone(),
             topology::JOBS,
             policy,
+        );
+        self.brand = Brand::new(
+            self.items.clone(),
+            self.queue.clone(),
+            self.clock.clone(),
+            self.ids.clone(),
+            topology::JOBS,
+            egress,
+            settings.brand,
         );
         self
     }

@@ -1,14 +1,17 @@
 //! Everything a deployment tunes beyond where its resources are: identity providers and claim
-//! names, rate limits, CORS, outbound-network policy and webhook retries. Read from the
+//! names, rate limits, CORS, outbound-network policy, webhook retries and brand connector credentials. Read from the
 //! environment by functions and `plasma serve`; built by hand in tests, so that tests running
 //! in one process never share settings through the process environment.
 
+use plasma_brand::scan::BrandSettings;
 use plasma_gateway::GatewayConfig;
 use plasma_gateway::rate_limit::RateLimits;
 use plasma_gateway::webhooks::Policy;
 use plasma_http::Cors;
 
 pub const ALLOW_PRIVATE_EGRESS_VAR: &str = "PLASMA_ALLOW_PRIVATE_EGRESS";
+pub const NEWSAPI_KEY_VAR: &str = "PLASMA_NEWSAPI_KEY";
+pub const X_BEARER_TOKEN_VAR: &str = "PLASMA_X_BEARER_TOKEN";
 
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -20,6 +23,8 @@ pub struct Settings {
     pub allow_private_egress: Option<bool>,
     /// Webhook retry policy; its `egress` is replaced by the one derived above.
     pub webhooks: Policy,
+    /// Brand scan connectors: credentials, politeness and timeouts.
+    pub brand: BrandSettings,
 }
 
 impl Settings {
@@ -42,6 +47,19 @@ impl Settings {
             cors: Cors::from_env()?,
             allow_private_egress,
             webhooks: Policy::default(),
+            brand: BrandSettings {
+                newsapi_key: secret(NEWSAPI_KEY_VAR),
+                x_bearer: secret(X_BEARER_TOKEN_VAR),
+                ..BrandSettings::default()
+            },
         })
     }
+}
+
+/// An optional credential; blank counts as unset.
+fn secret(var: &str) -> Option<String> {
+    std::env::var(var)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }

@@ -36,10 +36,17 @@ pub fn rules() -> Vec<Rule> {
     vec![plasma_gateway::audit::rule(JOBS)]
 }
 
-/// Recurring schedules by the function they invoke.
+/// Recurring schedules by the function they invoke. Brand scans every 15 minutes: fresh
+/// enough for triage, and well within the free tiers and politeness of the sources' APIs.
 pub fn recurring() -> Vec<Recurring> {
-    vec![Recurring {
-        name: "housekeeping".into(),
-        expression: "rate(1 hour)".into(),
-    }]
+    vec![
+        Recurring {
+            name: "housekeeping".into(),
+            expression: "rate(1 hour)".into(),
+        },
+        Recurring {
+            name: "brand-scan".into(),
+            expression: "rate(15 minutes)".into(),
+        },
+    ]
 }

@@ -7,6 +7,7 @@
 use crate::Platform;
 use anyhow::{Context, bail};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use plasma_brand::scan;
 use plasma_core::EventEnvelope;
 use plasma_gateway::audit::{self, AuditEvent, AuditLog};
 use plasma_gateway::webhooks;
@@ -51,6 +52,12 @@ pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
             let job: webhooks::Job =
                 serde_json::from_value(envelope.detail).context("malformed webhook job")?;
             platform.webhooks.attempt(&job).await?;
+            Ok(())
+        }
+        (scan::SOURCE, scan::SCAN_REQUESTED) => {
+            let job: scan::ScanJob =
+                serde_json::from_value(envelope.detail).context("malformed scan job")?;
+            scan::collect(&platform.brand, &job).await?;
             Ok(())
         }
         (source, detail_type) => bail!("no handler for {source} / {detail_type}"),

@@ -157,6 +157,15 @@ async fn fire(platform: &Platform, name: &str) {
                     tracing::info!(dead_letters = report.dead_letters, "housekeeping ran")
                 })
         }
+        "brand-scan" => brand_scan::handler(platform, LambdaEvent::new(event, Context::default()))
+            .await
+            .map(|report| {
+                tracing::info!(
+                    scanned = report.scanned,
+                    failed = report.failed,
+                    "brand scans queued"
+                )
+            }),
         other => Err(format!("no function for schedule {other}").into()),
     };
     if let Err(e) = result {

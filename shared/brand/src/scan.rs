@@ -1,0 +1,75 @@
+//! The scan pipeline. A scan of a monitor is one job per (monitor, source) on the jobs queue
+//! ([`jobs`]), so sources are fetched in parallel and a failing source fails (and is retried)
+//! alone. The worker hands each job to [`collect`], which fetches through the source's
+//! connector from the saved cursor, keeps what matches the monitor's query, scores sentiment,
+//! stores mentions with deduplication (re-scans and redelivered jobs add nothing) and saves
+//! the cursor. Every job records its outcome in the scan run ([`runs`]).
+
+mod collect;
+mod connectors;
+mod jobs;
+mod runs;
+mod settings;
+
+pub use collect::{CollectError, collect};
+pub use jobs::{SCAN_REQUESTED, SOURCE, ScanJob, ScheduledScans, enqueue, enqueue_all};
+pub use runs::{MAX_RUNS, Outcome, ScanRun, ScanRuns, SourceOutcome};
+pub use settings::BrandSettings;
+
+use crate::mentions::MentionStore;
+use crate::monitors::MonitorStore;
+use crate::sources::SourceHttp;
+use plasma_core::{Clock, IdGen, ItemStore, Queue};
+use plasma_http::outbound::Egress;
+use std::sync::Arc;
+
+/// What the brand routes and the scan collector work with. Cheap to clone.
+#[derive(Clone)]
+pub struct Brand {
+    pub items: Arc<dyn ItemStore>,
+    pub queue: Arc<dyn Queue>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    /// Where scan jobs are sent (the worker's queue).
+    pub jobs_queue: String,
+    /// Which source URLs monitors may name (and connectors may reach).
+    pub egress: Egress,
+    pub settings: Arc<BrandSettings>,
+    /// Shared by every connector, so politeness towards a host holds across jobs.
+    pub http: SourceHttp,
+}
+
+impl Brand {
+    pub fn new(
+        items: Arc<dyn ItemStore>,
+        queue: Arc<dyn Queue>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+        jobs_queue: &str,
+        egress: Egress,
+        settings: BrandSettings,
+    ) -> Self {
+        Self {
+            http: SourceHttp::new(settings.http(egress)),
+            items,
+            queue,
+            clock,
+            ids,
+            jobs_queue: jobs_queue.to_string(),
+            egress,
+            settings: Arc::new(settings),
+        }
+    }
+
+    pub fn monitors(&self) -> MonitorStore {
+        MonitorStore::new(self.items.clone())
+    }
+
+    pub fn mentions(&self) -> MentionStore {
+        MentionStore::new(self.items.clone(), self.clock.clone())
+    }
+
+    pub fn runs(&self) -> ScanRuns {
+        ScanRuns::new(self.items.clone())
+    }
+}

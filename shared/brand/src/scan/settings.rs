@@ -1,0 +1,71 @@
+//! Connector credentials and outbound behaviour for scans, from the deployment's settings.
+
+use crate::sources::{HttpSettings, REDDIT_USER_AGENT};
+use plasma_http::outbound::Egress;
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct BrandSettings {
+    /// NewsAPI key (`PLASMA_NEWSAPI_KEY`); `newsapi` sources fail their jobs without it.
+    pub newsapi_key: Option<String>,
+    /// X API v2 bearer token (`PLASMA_X_BEARER_TOKEN`); `x` sources fail without it.
+    pub x_bearer: Option<String>,
+    /// Instance for `mastodon` sources that name none.
+    pub mastodon_instance: String,
+    /// Reddit asks for a descriptive user agent with a contact.
+    pub reddit_user_agent: String,
+    /// Most Reddit pages one scan walks back through.
+    pub reddit_max_pages: u32,
+    /// Minimum time between two requests to one host, across all jobs of a process.
+    pub politeness: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+}
+
+impl Default for BrandSettings {
+    fn default() -> Self {
+        let http = HttpSettings::default();
+        Self {
+            newsapi_key: None,
+            x_bearer: None,
+            mastodon_instance: "https://mastodon.social".into(),
+            reddit_user_agent: REDDIT_USER_AGENT.into(),
+            reddit_max_pages: 3,
+            politeness: http.min_interval,
+            timeout: http.timeout,
+            max_attempts: http.max_attempts,
+        }
+    }
+}
+
+impl BrandSettings {
+    pub(crate) fn http(&self, egress: Egress) -> HttpSettings {
+        HttpSettings {
+            egress,
+            timeout: self.timeout,
+            max_attempts: self.max_attempts,
+            min_interval: self.politeness,
+            ..HttpSettings::default()
+        }
+    }
+}
+
+/// Credentials stay out of logs.
+impl fmt::Debug for BrandSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = |s: &Option<String>| if s.is_some() { "<set>" } else { "<unset>" };
+        f.debug_struct("BrandSettings")
+            .field("newsapi_key", &set(&self.newsapi_key))
+            .field("x_bearer", &set(&self.x_bearer))
+            .field("mastodon_instance", &self.mastodon_instance)
+            .field("reddit_user_agent", &self.reddit_user_agent)
+            .field("reddit_max_pages", &self.reddit_max_pages)
+            .field("politeness", &self.politeness)
+            .field("timeout", &self.timeout)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
