@@ -3,6 +3,8 @@
 
 #[path = "platform/brand.rs"]
 mod brand;
+#[path = "platform/brand_alerts.rs"]
+mod brand_alerts;
 #[path = "platform/brand_scan.rs"]
 mod brand_scan;
 #[path = "platform/common.rs"]

@@ -36,7 +36,8 @@ pub use history::{
     Alert, AlertKind, AlertPage, Channel, ChannelDelivery, DeliveryStatus, MAX_HISTORY_PAGE,
 };
 pub use rules::{
-    Channels, MAX_RULES_PER_MONITOR, NegativeMeasure, NewRule, Rule, RuleKind, SpikeThresholds,
+    Channels, InvalidRule, MAX_RULES_PER_MONITOR, NegativeMeasure, NewRule, Rule, RuleKind,
+    SpikeThresholds,
 };
 pub use stats::SpikeDetails;
 

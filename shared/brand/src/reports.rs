@@ -25,10 +25,10 @@ mod model;
 mod store;
 mod svg;
 
-pub use html::render_html;
+pub use html::{HTML_CSP, render_html};
 pub use markdown::render_markdown;
 pub use model::{Competitor, Day, Figures, Headline, Report, ReportRequest, TopMention, Voice};
-pub use store::StoredReport;
+pub use store::{HTML_TYPE, MARKDOWN_TYPE, StoredReport};
 
 use crate::mentions::MentionStore;
 use plasma_core::{BlobStore, Clock, IdGen, ItemStore};

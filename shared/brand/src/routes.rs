@@ -1,10 +1,12 @@
 //! The brand capability's HTTP routes: sentiment scoring, monitors and their scans, the
-//! triage inbox, and analytics.
+//! triage inbox, analytics, alerts and reports.
 
+mod alerts;
 mod analytics;
 mod mentions;
 mod monitors;
 mod params;
+mod reports;
 mod views;
 
 use crate::scan::Brand;
@@ -22,12 +24,16 @@ pub const MAX_TEXTS: usize = 1000;
 /// Longest text scored, in characters; longer ones are refused rather than truncated.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
+pub use alerts::{ACK, ALERTS, AlertList, AlertView, RULE, RULES, RuleList, RuleView};
 pub use analytics::{ANALYTICS, AnalyticsResponse};
 pub use mentions::{
     IRRELEVANT, IrrelevantChange, MENTIONS, MentionPage, REVIEW, ReviewChange, SUGGESTIONS,
     SuggestionList, TAGS, TagChange,
 };
 pub use monitors::{MONITOR, MONITORS, MonitorList, SCAN, SCANS, ScanRunList, ScanStarted};
+pub use reports::{
+    REPORT, REPORT_HTML, REPORT_MARKDOWN, REPORTS, ReportList, ReportPeriod, ReportView,
+};
 pub use views::MentionView;
 
 pub fn routes(api: Api, brand: Brand) -> Api {
@@ -75,7 +81,47 @@ pub fn routes(api: Api, brand: Brand) -> Api {
             mentions::suggestions,
             b.clone(),
         )
-        .route(Method::GET, ANALYTICS, BrandRead, analytics::analytics, b)
+        .route(
+            Method::GET,
+            ANALYTICS,
+            BrandRead,
+            analytics::analytics,
+            b.clone(),
+        )
+        .route(Method::POST, RULES, BrandWrite, alerts::create, b.clone())
+        .route(Method::GET, RULES, BrandRead, alerts::list, b.clone())
+        .route(Method::DELETE, RULE, BrandWrite, alerts::delete, b.clone())
+        .route(Method::GET, ALERTS, BrandRead, alerts::history, b.clone())
+        .route(
+            Method::POST,
+            ACK,
+            BrandWrite,
+            alerts::acknowledge,
+            b.clone(),
+        )
+        .route(
+            Method::POST,
+            REPORTS,
+            BrandWrite,
+            reports::create,
+            b.clone(),
+        )
+        .route(Method::GET, REPORTS, BrandRead, reports::list, b.clone())
+        .route(Method::GET, REPORT, BrandRead, reports::get, b.clone())
+        .route(
+            Method::GET,
+            REPORT_HTML,
+            BrandRead,
+            reports::html,
+            b.clone(),
+        )
+        .route(
+            Method::GET,
+            REPORT_MARKDOWN,
+            BrandRead,
+            reports::markdown,
+            b,
+        )
 }
 
 /// This module's part of the OpenAPI document.
@@ -95,6 +141,16 @@ pub fn routes(api: Api, brand: Brand) -> Api {
         mentions::irrelevant,
         mentions::suggestions,
         analytics::analytics,
+        alerts::create,
+        alerts::list,
+        alerts::delete,
+        alerts::history,
+        alerts::acknowledge,
+        reports::create,
+        reports::list,
+        reports::get,
+        reports::html,
+        reports::markdown,
     ),
     tags((name = "brand", description = "Brand intelligence"))
 )]

@@ -2,8 +2,9 @@
 //! ([`jobs`]), so sources are fetched in parallel and a failing source fails (and is retried)
 //! alone. The worker hands each job to [`collect`], which fetches through the source's
 //! connector from the saved cursor, keeps what matches the monitor's query, scores sentiment,
-//! stores mentions with deduplication (re-scans and redelivered jobs add nothing) and saves
-//! the cursor. Every job records its outcome in the scan run ([`runs`]).
+//! stores mentions with deduplication (re-scans and redelivered jobs add nothing), saves
+//! the cursor and evaluates the monitor's alert rules against the new mentions. Every job
+//! records its outcome in the scan run ([`runs`]).
 
 mod collect;
 mod connectors;
@@ -16,10 +17,13 @@ pub use jobs::{SCAN_REQUESTED, SOURCE, ScanJob, ScheduledScans, enqueue, enqueue
 pub use runs::{MAX_RUNS, Outcome, ScanRun, ScanRuns, SourceOutcome};
 pub use settings::BrandSettings;
 
+use crate::alerts::{Alerts, AlertsConfig};
 use crate::mentions::MentionStore;
 use crate::monitors::MonitorStore;
+use crate::reports::Reports;
 use crate::sources::SourceHttp;
-use plasma_core::{Clock, IdGen, ItemStore, Queue};
+use plasma_core::{BlobStore, Clock, IdGen, ItemStore, Queue};
+use plasma_gateway::webhooks::Webhooks;
 use plasma_http::outbound::Egress;
 use std::sync::Arc;
 
@@ -37,19 +41,42 @@ pub struct Brand {
     pub settings: Arc<BrandSettings>,
     /// Shared by every connector, so politeness towards a host holds across jobs.
     pub http: SourceHttp,
+    /// Alert rules, evaluated after every scan job, and the alert history.
+    pub alerts: Alerts,
+    /// Reputation reports, archived as blobs.
+    pub reports: Reports,
 }
 
 impl Brand {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         items: Arc<dyn ItemStore>,
+        blobs: Arc<dyn BlobStore>,
         queue: Arc<dyn Queue>,
+        webhooks: Webhooks,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGen>,
         jobs_queue: &str,
         egress: Egress,
         settings: BrandSettings,
     ) -> Self {
+        let mentions = MentionStore::new(items.clone(), clock.clone());
+        // Slack URLs are held to the same outbound policy as source URLs.
+        let config = AlertsConfig {
+            egress,
+            ..AlertsConfig::default()
+        };
+        let alerts = Alerts::new(
+            mentions.clone(),
+            webhooks,
+            clock.clone(),
+            ids.clone(),
+            config,
+        );
+        let reports = Reports::new(mentions, items.clone(), blobs, clock.clone(), ids.clone());
         Self {
+            alerts,
+            reports,
             http: SourceHttp::new(settings.http(egress)),
             items,
             queue,

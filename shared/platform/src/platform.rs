@@ -151,7 +151,9 @@ impl Platform {
         );
         let brand = Brand::new(
             items.clone(),
+            blobs.clone(),
             queue.clone(),
+            webhooks.clone(),
             clock.clone(),
             ids.clone(),
             topology::JOBS,
@@ -207,7 +209,9 @@ impl Platform {
         );
         self.brand = Brand::new(
             self.items.clone(),
+            self.blobs.clone(),
             self.queue.clone(),
+            self.webhooks.clone(),
             self.clock.clone(),
             self.ids.clone(),
             topology::JOBS,

@@ -145,37 +145,65 @@ fn invalid(msg: impl Into<String>) -> PortError {
     PortError::Invalid(msg.into())
 }
 
-fn check_spike(spike: &SpikeThresholds) -> PortResult<()> {
+/// Why a new rule was refused, with the JSON path of the field at fault so an HTTP route
+/// can name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidRule {
+    pub field: &'static str,
+    pub detail: String,
+}
+
+fn refuse(field: &'static str, detail: impl Into<String>) -> Result<(), InvalidRule> {
+    Err(InvalidRule {
+        field,
+        detail: detail.into(),
+    })
+}
+
+fn check_spike(spike: &SpikeThresholds) -> Result<(), InvalidRule> {
     if !(MIN_WINDOW_MINUTES..=MAX_WINDOW_MINUTES).contains(&spike.window_minutes) {
-        return Err(invalid(format!(
-            "window_minutes must be {MIN_WINDOW_MINUTES} to {MAX_WINDOW_MINUTES}"
-        )));
+        return refuse(
+            "kind.spike.window_minutes",
+            format!("window_minutes must be {MIN_WINDOW_MINUTES} to {MAX_WINDOW_MINUTES}"),
+        );
     }
     if spike.min_count == 0 {
-        return Err(invalid("min_count must be at least 1"));
+        return refuse("kind.spike.min_count", "min_count must be at least 1");
     }
     if spike.z_score.is_none() && spike.growth_pct.is_none() {
-        return Err(invalid("a spike rule needs z_score, growth_pct or both"));
+        return refuse(
+            "kind.spike",
+            "a spike rule needs z_score, growth_pct or both",
+        );
     }
     let positive = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v > 0.0);
-    if !positive(spike.z_score) || !positive(spike.growth_pct) {
-        return Err(invalid("z_score and growth_pct must be positive numbers"));
+    if !positive(spike.z_score) {
+        return refuse("kind.spike.z_score", "z_score must be a positive number");
+    }
+    if !positive(spike.growth_pct) {
+        return refuse(
+            "kind.spike.growth_pct",
+            "growth_pct must be a positive number",
+        );
     }
     Ok(())
 }
 
 impl Alerts {
-    fn check_new_rule(&self, new: &NewRule) -> PortResult<()> {
+    /// What `create_rule` checks before writing, without the per-monitor limit.
+    pub fn check_rule(&self, new: &NewRule) -> Result<(), InvalidRule> {
         let name_chars = new.name.trim().chars().count();
         if name_chars == 0 || name_chars > MAX_NAME_CHARS {
-            return Err(invalid(format!(
-                "a rule name has 1 to {MAX_NAME_CHARS} characters"
-            )));
+            return refuse(
+                "name",
+                format!("a rule name has 1 to {MAX_NAME_CHARS} characters"),
+            );
         }
         if !(1..=MAX_COOLDOWN_MINUTES).contains(&new.cooldown_minutes) {
-            return Err(invalid(format!(
-                "cooldown_minutes must be 1 to {MAX_COOLDOWN_MINUTES}"
-            )));
+            return refuse(
+                "cooldown_minutes",
+                format!("cooldown_minutes must be 1 to {MAX_COOLDOWN_MINUTES}"),
+            );
         }
         match &new.kind {
             RuleKind::VolumeSpike { spike } | RuleKind::NegativeSpike { spike, .. } => {
@@ -183,28 +211,34 @@ impl Alerts {
             }
             RuleKind::Keyword { terms } => {
                 if terms.is_empty() || terms.len() > MAX_TERMS {
-                    return Err(invalid(format!(
-                        "a keyword rule has 1 to {MAX_TERMS} terms"
-                    )));
+                    return refuse(
+                        "kind.terms",
+                        format!("a keyword rule has 1 to {MAX_TERMS} terms"),
+                    );
                 }
                 if terms
                     .iter()
                     .any(|t| t.chars().count() > MAX_TERM_CHARS || phrase_words(t).is_empty())
                 {
-                    return Err(invalid(format!(
-                        "each term has a word and at most {MAX_TERM_CHARS} characters"
-                    )));
+                    return refuse(
+                        "kind.terms",
+                        format!("each term has a word and at most {MAX_TERM_CHARS} characters"),
+                    );
                 }
             }
             RuleKind::HighReach { min_reach } => {
                 if *min_reach == 0 {
-                    return Err(invalid("min_reach must be at least 1"));
+                    return refuse("kind.min_reach", "min_reach must be at least 1");
                 }
             }
         }
-        if let Some(url) = &new.channels.slack_webhook_url {
-            outbound::check_url(self.config.egress, url)
-                .map_err(|e| invalid(format!("slack_webhook_url: {e}")))?;
+        if let Some(url) = &new.channels.slack_webhook_url
+            && let Err(e) = outbound::check_url(self.config.egress, url)
+        {
+            return refuse(
+                "channels.slack_webhook_url",
+                format!("slack_webhook_url: {e}"),
+            );
         }
         Ok(())
     }
@@ -217,7 +251,7 @@ impl Alerts {
     ) -> PortResult<Rule> {
         check_id("tenant", tenant)?;
         check_id("monitor", monitor_id)?;
-        self.check_new_rule(&new)?;
+        self.check_rule(&new).map_err(|e| invalid(e.detail))?;
         // Checked before the write, so two concurrent creations may pass the limit by one;
         // the limit bounds evaluation cost, which one extra rule does not threaten.
         if self.rules(tenant, monitor_id).await?.len() >= MAX_RULES_PER_MONITOR {

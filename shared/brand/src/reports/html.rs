@@ -11,6 +11,10 @@ use super::svg;
 use crate::mentions::{Ranked, SentimentLabel};
 use std::fmt::Write;
 
+/// The page's Content-Security-Policy, in its `<meta>` and for whoever serves it as a header:
+/// no scripts, no external requests, inline styles only.
+pub const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
 const STYLE: &str = "\
 body{margin:0;padding:16px;font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:#24292f;background:#fff}\
 main{max-width:860px;margin:0 auto}\
@@ -101,7 +105,7 @@ pub fn render_html(report: &Report) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"/><title>Reputation report: {name}, {p}</title><style>{STYLE}</style></head><body><main><h1>Reputation report: {name}</h1><p class="meta">{p} ({tz}), compared with the previous period of the same length. Generated {created}.</p>"#,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta http-equiv="Content-Security-Policy" content="{HTML_CSP}"/><title>Reputation report: {name}, {p}</title><style>{STYLE}</style></head><body><main><h1>Reputation report: {name}</h1><p class="meta">{p} ({tz}), compared with the previous period of the same length. Generated {created}.</p>"#,
         p = escape(&period),
         tz = escape(&report.time_zone),
         created = report.created_at.format("%Y-%m-%d %H:%M UTC"),

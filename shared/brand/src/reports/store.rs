@@ -9,8 +9,9 @@ use plasma_core::item::{attrs_of, query_all};
 use plasma_core::{Condition, Item, Key, PortError, PortResult, PutOptions, Query};
 use serde::{Deserialize, Serialize};
 
-const MARKDOWN_TYPE: &str = "text/markdown; charset=utf-8";
-const HTML_TYPE: &str = "text/html; charset=utf-8";
+/// The renderings' content types, as archived and as served.
+pub const MARKDOWN_TYPE: &str = "text/markdown; charset=utf-8";
+pub const HTML_TYPE: &str = "text/html; charset=utf-8";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredReport {
@@ -100,6 +101,11 @@ impl Reports {
         .iter()
         .map(Item::parse)
         .collect()
+    }
+
+    /// A rendering's bytes, by a key its report item names; `None` if the blob is gone.
+    pub async fn blob(&self, key: &str) -> PortResult<Option<Bytes>> {
+        Ok(self.blobs.get(key).await?.map(|blob| blob.body))
     }
 
     pub async fn get(

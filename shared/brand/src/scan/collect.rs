@@ -110,16 +110,17 @@ async fn fetch_and_store(
     let total = fetched.mentions.len() as u64;
     let store = brand.mentions();
     let mut analyzer = Analyzer::new();
-    let mut new = 0;
+    let mut stored = Vec::new();
     for mention in fetched.mentions {
         if !monitor.wants_language(mention.language.as_deref()) || !query.matches(&mention.text) {
             continue;
         }
         let scored = score(&mut analyzer, mention, monitor, competitors);
-        if let Insert::New(_) = store.insert(&job.tenant, scored).await? {
-            new += 1;
+        if let Insert::New(mention) = store.insert(&job.tenant, scored).await? {
+            stored.push(*mention);
         }
     }
+    let new = stored.len() as u64;
     // Saved after the mentions: a job that dies midway fetches the same items again, and
     // deduplication absorbs them.
     save_cursor(
@@ -130,6 +131,16 @@ async fn fetch_and_store(
         &fetched.cursor,
     )
     .await?;
+    // A failed evaluation does not fail the job: the mentions are stored, and a retry would
+    // find them duplicates and evaluate nothing. Spike rules look at the whole window again
+    // on the next scan; keyword and high-reach rules miss only these mentions.
+    if let Err(error) = brand
+        .alerts
+        .evaluate(&job.tenant, &monitor.id, &stored)
+        .await
+    {
+        tracing::error!(monitor = %monitor.id, %error, "alert evaluation failed");
+    }
     Ok((total, new))
 }
 
