@@ -1,12 +1,18 @@
 //! Black-box tests of the platform: HTTP routes, Lambda handlers fed their sample events, the
 //! local runner, and template.yaml's agreement with the code.
 
+#[path = "platform/bedrock.rs"]
+mod bedrock;
 #[path = "platform/brand.rs"]
 mod brand;
 #[path = "platform/brand_alerts.rs"]
 mod brand_alerts;
 #[path = "platform/brand_scan.rs"]
 mod brand_scan;
+#[path = "platform/brand_settings.rs"]
+mod brand_settings;
+#[path = "platform/brand_spike.rs"]
+mod brand_spike;
 #[path = "platform/common.rs"]
 mod common;
 #[path = "platform/cors.rs"]

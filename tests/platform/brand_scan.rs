@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 /// Serves `/feed.xml` (three items about Acme, one of them also about Globex, and one not), `/hn/api/v1/search_by_date` (one hit)
 /// and `/broken/api/v1/search_by_date` (always 500). Returns its base URL.
-async fn fixtures() -> String {
+pub(crate) async fn fixtures() -> String {
     let now = Utc::now();
     let rfc2822 = |hours: i64| (now - Duration::hours(hours)).to_rfc2822();
     let feed = format!(

@@ -216,6 +216,85 @@ async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
     );
 }
 
+#[tokio::test]
+async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sample() {
+    use chrono::Datelike;
+    use plasma_brand::mentions::{NewMention, SentimentLabel, SentimentScore};
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir);
+    let new: plasma_brand::monitors::NewMonitor = serde_json::from_value(serde_json::json!({
+        "name": "Acme",
+        "names": ["Acme"],
+        "sources": [{"kind": "hackernews"}],
+    }))
+    .unwrap();
+    let monitor =
+        plasma_brand::monitors::validate(new, p.brand.egress, p.ids.new_id(), Utc::now()).unwrap();
+    p.brand.monitors().create("t1", &monitor).await.unwrap();
+    // Three mentions last week and one this week, which the report must leave out.
+    let today = Utc::now().date_naive();
+    let to = (today - chrono::Days::new(today.weekday().num_days_from_monday().into()))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let from = to - chrono::Duration::days(7);
+    let published = [
+        from,
+        from + chrono::Duration::days(3),
+        to - chrono::Duration::seconds(1),
+        to,
+    ];
+    for (i, published_at) in published.into_iter().enumerate() {
+        let mention = plasma_brand::Mention {
+            id: format!("m{i}"),
+            url: format!("https://news.example/{i}"),
+            source: "hackernews".into(),
+            author: None,
+            published_at,
+            text: format!("Acme story {i}"),
+            language: None,
+            reach: None,
+            engagement: None,
+        };
+        let new = NewMention {
+            mention,
+            monitor_id: monitor.id.clone(),
+            matched: true,
+            sentiment: SentimentScore {
+                compound: 0.0,
+                label: SentimentLabel::Neutral,
+            },
+            targeted: Default::default(),
+            tags: Vec::new(),
+        };
+        p.brand.mentions().insert("t1", new).await.unwrap();
+    }
+
+    let event: EventBridgeEvent = serde_json::from_str(&sample("brand-reports.json")).unwrap();
+    let run = || brand_reports::handler(&p, LambdaEvent::new(event.clone(), Context::default()));
+    let first = run().await.unwrap();
+    assert_eq!((first.created, first.skipped, first.failed), (1, 0, 0));
+    let reports = p.brand.reports.list("t1", &monitor.id).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!((reports[0].from, reports[0].to), (from, to));
+    assert_eq!(reports[0].headline.current.mentions, 3);
+
+    // A re-run (or a late fire) in the same week archives nothing more.
+    let second = run().await.unwrap();
+    assert_eq!((second.created, second.skipped, second.failed), (0, 1, 0));
+    assert_eq!(
+        p.brand.reports.list("t1", &monitor.id).await.unwrap().len(),
+        1
+    );
+
+    let mut wrong = event.clone();
+    wrong.detail_type = "Object Created".into();
+    assert!(
+        brand_reports::handler(&p, LambdaEvent::new(wrong, Context::default()))
+            .await
+            .is_err()
+    );
+}
+
 /// The same handlers on the AWS adapters: DynamoDB, SQS, S3, EventBridge and EventBridge
 /// Scheduler on moto's server, resources made the way template.yaml declares them.
 mod on_aws {
@@ -314,6 +393,137 @@ mod on_aws {
         assert_eq!(entries.len(), 1, "{entries:?}");
         assert_eq!(entries[0].action, "POST /admin/api-keys");
         assert_eq!(entries[0].actor, "user-1");
+    }
+
+    /// Serves `/feed.xml`: a positive and a negative item about Acme and one about the
+    /// weather, published within the last few hours. Returns the feed's URL.
+    async fn acme_feed() -> String {
+        let now = Utc::now();
+        let at = |hours: i64| (now - chrono::Duration::hours(hours)).to_rfc2822();
+        let feed = format!(
+            r#"<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+<item><title>Acme launches a wonderful phone</title><link>https://news.example/acme-phone</link>
+<description>Reviewers love the great new Acme phone.</description><pubDate>{}</pubDate></item>
+<item><title>Acme outage angers customers</title><link>https://news.example/acme-outage</link>
+<description>A terrible, awful outage at Acme.</description><pubDate>{}</pubDate></item>
+<item><title>Weather report</title><link>https://news.example/weather</link>
+<description>Sunny all week.</description><pubDate>{}</pubDate></item>
+</channel></rss>"#,
+            at(1),
+            at(2),
+            at(3)
+        );
+        let app = axum::Router::new().route(
+            "/feed.xml",
+            axum::routing::get(
+                move || async move { ([("content-type", "application/rss+xml")], feed) },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/feed.xml", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    }
+
+    /// The scheduled pass, the way AWS runs it: EventBridge fires brand-scan, which queues
+    /// one job per source on SQS; the worker collects it into DynamoDB. A second pass
+    /// re-reads the same feed and stores nothing new.
+    #[tokio::test]
+    async fn scheduled_brand_scan_travels_through_sqs_to_the_worker_and_dynamodb() {
+        // The fixture feed is on loopback, which a deployed platform refuses unless told.
+        let p = platform().await.with_settings(plasma_platform::Settings {
+            allow_private_egress: Some(true),
+            brand: plasma_brand::scan::BrandSettings {
+                politeness: std::time::Duration::ZERO,
+                max_attempts: 1,
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let new: plasma_brand::monitors::NewMonitor = serde_json::from_value(serde_json::json!({
+            "name": "Acme",
+            "names": ["Acme"],
+            "sources": [{"kind": "rss", "url": acme_feed().await}],
+        }))
+        .unwrap();
+        let monitor =
+            plasma_brand::monitors::validate(new, p.brand.egress, p.ids.new_id(), Utc::now())
+                .unwrap();
+        p.brand.monitors().create("acme", &monitor).await.unwrap();
+        let schedule: EventBridgeEvent = serde_json::from_str(&sample("brand-scan.json")).unwrap();
+
+        let mut stored_after_first_pass = None;
+        for pass in 1..=2 {
+            let report =
+                brand_scan::handler(&p, LambdaEvent::new(schedule.clone(), Context::default()))
+                    .await
+                    .unwrap();
+            assert_eq!((report.scanned, report.failed), (1, 0), "pass {pass}");
+            let jobs = p
+                .queue
+                .receive(
+                    topology::JOBS,
+                    10,
+                    std::time::Duration::from_secs(30),
+                    std::time::Duration::from_secs(5),
+                )
+                .await
+                .unwrap();
+            assert_eq!(jobs.len(), 1, "pass {pass}: one job for the one source");
+            let mut sqs = SqsEvent::default();
+            for job in &jobs {
+                let mut record = aws_lambda_events::event::sqs::SqsMessage::default();
+                record.message_id = Some(job.message_id.clone());
+                record.body = Some(job.body.clone());
+                sqs.records.push(record);
+            }
+            let response = worker::handler(&p, LambdaEvent::new(sqs, Context::default()))
+                .await
+                .unwrap();
+            assert!(
+                response.batch_item_failures.is_empty(),
+                "pass {pass}: {response:?}"
+            );
+            // Lambda deletes a batch that succeeded.
+            for job in &jobs {
+                p.queue.delete(topology::JOBS, &job.receipt).await.unwrap();
+            }
+
+            let filter = plasma_brand::mentions::InboxFilter {
+                monitor_id: Some(monitor.id.clone()),
+                ..Default::default()
+            };
+            let page = p
+                .brand
+                .mentions()
+                .inbox("acme", &filter, 50, None)
+                .await
+                .unwrap();
+            let matched: Vec<_> = page.mentions.iter().filter(|m| m.matched).collect();
+            assert_eq!(
+                matched.len(),
+                2,
+                "pass {pass}: the two Acme items, once each: {:?}",
+                page.mentions
+            );
+            let label_of = |needle: &str| {
+                matched
+                    .iter()
+                    .find(|m| m.mention.text.contains(needle))
+                    .unwrap_or_else(|| panic!("pass {pass}: no mention with {needle}"))
+                    .sentiment
+                    .label
+            };
+            use plasma_brand::mentions::SentimentLabel;
+            assert_eq!(label_of("wonderful"), SentimentLabel::Positive);
+            assert_eq!(label_of("outage"), SentimentLabel::Negative);
+            let stored = page.mentions.len();
+            assert_eq!(
+                *stored_after_first_pass.get_or_insert(stored),
+                stored,
+                "pass {pass}: a re-scan stores nothing new"
+            );
+        }
     }
 
     #[tokio::test]

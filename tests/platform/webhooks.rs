@@ -20,11 +20,11 @@ use sha2::Sha256;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
-struct Received {
-    id: String,
-    timestamp: String,
-    signature: String,
-    body: Bytes,
+pub(crate) struct Received {
+    pub(crate) id: String,
+    pub(crate) timestamp: String,
+    pub(crate) signature: String,
+    pub(crate) body: Bytes,
 }
 
 #[derive(Clone)]
@@ -34,7 +34,7 @@ struct Receiver {
 }
 
 /// A webhook receiver on a free loopback port that records every request and answers `answer`.
-async fn receiver(answer: StatusCode) -> (String, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn receiver(answer: StatusCode) -> (String, Arc<Mutex<Vec<Received>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let state = Receiver {
         answer,
@@ -66,7 +66,7 @@ async fn record(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> S
 
 /// The spec's verification: HMAC-SHA256, keyed with the base64 part of `whsec_...`, over
 /// `id.timestamp.body`, base64-encoded, among the space-separated `v1,<sig>` entries.
-fn verifies(secret: &str, r: &Received) -> bool {
+pub(crate) fn verifies(secret: &str, r: &Received) -> bool {
     let key = STANDARD
         .decode(secret.strip_prefix("whsec_").expect("whsec_ prefix"))
         .expect("base64 secret");

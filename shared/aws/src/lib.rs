@@ -1,14 +1,16 @@
 //! AWS adapters for the Plasma Engine ports, on aws-sdk-rust: DynamoDB ([`ItemStore`]),
-//! S3 ([`BlobStore`]), SQS ([`Queue`]), EventBridge ([`EventBus`]) and EventBridge Scheduler
-//! ([`Scheduler`]). Semantics match the embedded adapters; the conformance suite runs the
-//! same cases against both.
+//! S3 ([`BlobStore`]), SQS ([`Queue`]), EventBridge ([`EventBus`]), EventBridge Scheduler
+//! ([`Scheduler`]) and Bedrock ([`Llm`]). Semantics match the embedded adapters; the
+//! conformance suite runs the same cases against both (Bedrock has no embedded counterpart).
 //!
 //! [`ItemStore`]: plasma_core::ItemStore
 //! [`BlobStore`]: plasma_core::BlobStore
 //! [`Queue`]: plasma_core::Queue
 //! [`EventBus`]: plasma_core::EventBus
 //! [`Scheduler`]: plasma_core::Scheduler
+//! [`Llm`]: plasma_core::Llm
 
+mod bedrock;
 mod dynamo;
 mod errors;
 mod eventbridge;
@@ -17,6 +19,7 @@ mod s3;
 mod scheduler;
 mod sqs;
 
+pub use bedrock::BedrockLlm;
 pub use dynamo::DynamoItemStore;
 pub use eventbridge::EventBridgeBus;
 pub use s3::S3BlobStore;

@@ -1,7 +1,7 @@
 //! Brand intelligence: what a monitor looks for ([`query`]), where mentions come from
 //! ([`sources`]), the mention record every source is normalised into ([`mention`]), and how
-//! mentions are stored, deduplicated and summarised ([`mentions`]), and the HTTP routes
-//! ([`routes`]).
+//! mentions are stored, deduplicated and summarised ([`mentions`]), how they are scored
+//! ([`sentiment`]), and the HTTP routes ([`routes`]).
 
 pub mod alerts;
 pub mod mention;
@@ -11,6 +11,7 @@ pub mod query;
 pub mod reports;
 pub mod routes;
 pub mod scan;
+pub mod sentiment;
 pub mod sources;
 
 pub use mention::Mention;

@@ -5,6 +5,7 @@
 //! - [`model`]: the [`Report`] both renderings draw from.
 //! - `generate`: gathering a report from the [`MentionStore`] analytics.
 //! - `svg`, `markdown`, `html`: the renderings; everything user-derived is escaped there.
+//! - [`weekly`]: the scheduled pass archiving last week's report of every monitor.
 //! - `store`: blobs under `tenants/{tenant}/reports/{monitor}/{report_id}.{md,html}` and a
 //!   report item per report.
 //!
@@ -24,6 +25,7 @@ mod markdown;
 mod model;
 mod store;
 mod svg;
+pub mod weekly;
 
 pub use html::{HTML_CSP, render_html};
 pub use markdown::render_markdown;

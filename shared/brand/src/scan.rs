@@ -21,8 +21,9 @@ use crate::alerts::{Alerts, AlertsConfig};
 use crate::mentions::MentionStore;
 use crate::monitors::MonitorStore;
 use crate::reports::Reports;
+use crate::sentiment::{SentimentChoice, SentimentProvider, TenantSettingsStore};
 use crate::sources::SourceHttp;
-use plasma_core::{BlobStore, Clock, IdGen, ItemStore, Queue};
+use plasma_core::{BlobStore, Clock, IdGen, ItemStore, PortResult, Queue};
 use plasma_gateway::webhooks::Webhooks;
 use plasma_http::outbound::Egress;
 use std::sync::Arc;
@@ -98,5 +99,19 @@ impl Brand {
 
     pub fn runs(&self) -> ScanRuns {
         ScanRuns::new(self.items.clone())
+    }
+
+    pub fn tenant_settings(&self) -> TenantSettingsStore {
+        TenantSettingsStore::new(self.items.clone())
+    }
+
+    /// The analyser `tenant` chose. A tenant that chose Bedrock on a platform whose model has
+    /// since been unconfigured gets the built-in one rather than failing every request.
+    pub async fn sentiment(&self, tenant: &str) -> PortResult<SentimentProvider> {
+        let choice = self.tenant_settings().get(tenant).await?.sentiment;
+        Ok(match (choice, &self.settings.llm) {
+            (SentimentChoice::Bedrock, Some(model)) => SentimentProvider::Llm(model.clone()),
+            _ => SentimentProvider::BuiltIn,
+        })
     }
 }

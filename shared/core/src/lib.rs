@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod item;
+pub mod llm;
 pub mod queue;
 pub mod schedule;
 
@@ -17,5 +18,6 @@ pub use config::{AwsConfig, Backend, Config, ConfigError};
 pub use error::{PortError, PortResult};
 pub use events::{Event, EventBus, EventEnvelope, Rule};
 pub use item::{Condition, Index, Item, ItemStore, Key, Page, Query, SortKey, TxOp, Update};
+pub use llm::{Completion, CompletionOutput, Llm, Message, Role};
 pub use queue::{OutMessage, Queue, QueueDepth, QueueSpec, Received};
 pub use schedule::{OneTimeSchedule, Recurring, ScheduleExpression, Scheduler};

@@ -1,8 +1,9 @@
 //! Adapters for the configured backend, behind the ports every capability depends on.
 
-use crate::settings::Settings;
+use crate::settings::{BEDROCK_MODEL_ID_VAR, Settings};
 use crate::topology;
 use anyhow::Context;
+use plasma_aws::BedrockLlm;
 use plasma_brand::scan::Brand;
 use plasma_core::{
     AwsConfig, Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler,
@@ -33,6 +34,9 @@ pub struct Platform {
     pub embedded: Option<Arc<Embedded>>,
     /// Set on the embedded runtime only: verifies local development tokens.
     pub dev_key: Option<DevKey>,
+    /// Set on the AWS runtime only: builds clients for services that settings switch on
+    /// (Bedrock).
+    pub aws_sdk: Option<aws_config::SdkConfig>,
     /// The identity providers trusted for bearer tokens; shared so its key cache is too.
     pub jwt: JwtVerifier,
     /// Which claims carry tenant, roles and scopes.
@@ -75,7 +79,7 @@ impl Platform {
     pub fn aws(sdk: &aws_config::SdkConfig, aws: &AwsConfig) -> Self {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let a = plasma_aws::AwsAdapters::new(sdk, aws, clock.clone());
-        Self::assemble(
+        let platform = Self::assemble(
             "aws",
             a.items,
             a.blobs,
@@ -86,7 +90,11 @@ impl Platform {
             Arc::new(UuidV7Ids),
             None,
             None,
-        )
+        );
+        Self {
+            aws_sdk: Some(sdk.clone()),
+            ..platform
+        }
     }
 
     /// SQLite and files under `data_dir`, with default settings. `public_url` is where
@@ -177,6 +185,7 @@ impl Platform {
             ids,
             embedded,
             dev_key,
+            aws_sdk: None,
         }
     }
 
@@ -207,6 +216,17 @@ impl Platform {
             topology::JOBS,
             policy,
         );
+        let mut brand_settings = settings.brand;
+        if let Some(model_id) = settings.bedrock_model_id {
+            match &self.aws_sdk {
+                Some(sdk) => {
+                    brand_settings.llm = Some(Arc::new(BedrockLlm::from_sdk(sdk, model_id)));
+                }
+                None => tracing::warn!(
+                    "{BEDROCK_MODEL_ID_VAR} is set but Bedrock needs the AWS backend; ignored"
+                ),
+            }
+        }
         self.brand = Brand::new(
             self.items.clone(),
             self.blobs.clone(),
@@ -216,7 +236,7 @@ impl Platform {
             self.ids.clone(),
             topology::JOBS,
             egress,
-            settings.brand,
+            brand_settings,
         );
         self
     }

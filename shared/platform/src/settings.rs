@@ -1,7 +1,8 @@
 //! Everything a deployment tunes beyond where its resources are: identity providers and claim
-//! names, rate limits, CORS, outbound-network policy, webhook retries and brand connector credentials. Read from the
-//! environment by functions and `plasma serve`; built by hand in tests, so that tests running
-//! in one process never share settings through the process environment.
+//! names, rate limits, CORS, outbound-network policy, webhook retries, brand connector
+//! credentials and the Bedrock model. Read from the environment by functions and `plasma
+//! serve`; built by hand in tests, so that tests running in one process never share settings
+//! through the process environment.
 
 use plasma_brand::scan::BrandSettings;
 use plasma_gateway::GatewayConfig;
@@ -12,6 +13,7 @@ use plasma_http::Cors;
 pub const ALLOW_PRIVATE_EGRESS_VAR: &str = "PLASMA_ALLOW_PRIVATE_EGRESS";
 pub const NEWSAPI_KEY_VAR: &str = "PLASMA_NEWSAPI_KEY";
 pub const X_BEARER_TOKEN_VAR: &str = "PLASMA_X_BEARER_TOKEN";
+pub const BEDROCK_MODEL_ID_VAR: &str = "PLASMA_BEDROCK_MODEL_ID";
 
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -25,6 +27,9 @@ pub struct Settings {
     pub webhooks: Policy,
     /// Brand scan connectors: credentials, politeness and timeouts.
     pub brand: BrandSettings,
+    /// The Bedrock model tenants may choose for brand sentiment (e.g.
+    /// `anthropic.claude-3-haiku-20240307-v1:0`); AWS backend only.
+    pub bedrock_model_id: Option<String>,
 }
 
 impl Settings {
@@ -52,6 +57,7 @@ impl Settings {
                 x_bearer: secret(X_BEARER_TOKEN_VAR),
                 ..BrandSettings::default()
             },
+            bedrock_model_id: secret(BEDROCK_MODEL_ID_VAR),
         })
     }
 }

@@ -38,6 +38,7 @@ pub fn rules() -> Vec<Rule> {
 
 /// Recurring schedules by the function they invoke. Brand scans every 15 minutes: fresh
 /// enough for triage, and well within the free tiers and politeness of the sources' APIs.
+/// Weekly reports once a week, after the week has closed.
 pub fn recurring() -> Vec<Recurring> {
     vec![
         Recurring {
@@ -47,6 +48,12 @@ pub fn recurring() -> Vec<Recurring> {
         Recurring {
             name: "brand-scan".into(),
             expression: "rate(15 minutes)".into(),
+        },
+        // Mondays 06:00 UTC: the week closed at midnight and late mentions of Sunday have
+        // had six hours to be collected. EventBridge numbers weekdays from Sunday (2 = Monday).
+        Recurring {
+            name: "brand-reports".into(),
+            expression: "cron(0 6 ? * 2 *)".into(),
         },
     ]
 }

@@ -166,6 +166,18 @@ async fn fire(platform: &Platform, name: &str) {
                     "brand scans queued"
                 )
             }),
+        "brand-reports" => {
+            brand_reports::handler(platform, LambdaEvent::new(event, Context::default()))
+                .await
+                .map(|report| {
+                    tracing::info!(
+                        created = report.created,
+                        skipped = report.skipped,
+                        failed = report.failed,
+                        "weekly reports archived"
+                    )
+                })
+        }
         other => Err(format!("no function for schedule {other}").into()),
     };
     if let Err(e) = result {

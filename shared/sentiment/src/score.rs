@@ -19,6 +19,19 @@ pub enum Label {
     Neutral,
 }
 
+impl Label {
+    /// The label of a compound score, whichever analyser produced it.
+    pub fn of(compound: f64) -> Label {
+        if compound >= POLAR {
+            Label::Positive
+        } else if compound <= -POLAR {
+            Label::Negative
+        } else {
+            Label::Neutral
+        }
+    }
+}
+
 /// `compound` in [−1, 1] is the overall sentiment; `positive`, `negative` and `neutral`
 /// are the shares of the text's weight in each direction (they sum to 1, or all are 0
 /// for a text with no words).
@@ -32,13 +45,7 @@ pub struct Score {
 
 impl Score {
     pub fn label(&self) -> Label {
-        if self.compound >= POLAR {
-            Label::Positive
-        } else if self.compound <= -POLAR {
-            Label::Negative
-        } else {
-            Label::Neutral
-        }
+        Label::of(self.compound)
     }
 
     /// Combines word valences with the text's "!" and "?" counts.

@@ -3,15 +3,14 @@
 
 use super::monitors::monitor;
 use super::params::invalid;
-use crate::monitors::Monitor;
-use crate::reports::{Competitor, HTML_CSP, HTML_TYPE, MARKDOWN_TYPE, ReportRequest, StoredReport};
+use crate::reports::{HTML_CSP, HTML_TYPE, MARKDOWN_TYPE, StoredReport, weekly};
 use crate::scan::Brand;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use plasma_gateway::Principal;
 use plasma_http::{Problem, json};
@@ -48,31 +47,6 @@ pub struct ReportList {
     pub items: Vec<ReportView>,
 }
 
-/// Local midnight starting `date` in `tz`. Where a DST change skips midnight the day starts
-/// at the first instant that exists, which is within the hour after it.
-fn local_midnight(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
-    let midnight = date.and_time(chrono::NaiveTime::MIN);
-    (0..=2)
-        .find_map(|hours| {
-            tz.from_local_datetime(&(midnight + Duration::hours(hours)))
-                .earliest()
-        })
-        .map_or_else(
-            || Utc.from_utc_datetime(&midnight),
-            |t| t.with_timezone(&Utc),
-        )
-}
-
-/// The last full local week, Monday to Monday, before `now`.
-fn last_week(tz: Tz, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    let today = now.with_timezone(&tz).date_naive();
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    (
-        local_midnight(tz, monday - Duration::days(7)),
-        local_midnight(tz, monday),
-    )
-}
-
 fn period(body: &[u8], now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>, Tz), Problem> {
     let period: ReportPeriod = if body.is_empty() {
         ReportPeriod::default()
@@ -87,7 +61,7 @@ fn period(body: &[u8], now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Ut
     };
     let (from, to) = match (period.from, period.to) {
         (Some(from), Some(to)) => (from, to),
-        (None, None) => last_week(tz, now),
+        (None, None) => weekly::last_week(tz, now),
         (Some(_), None) => return Err(invalid("to", "give from and to together")),
         (None, Some(_)) => return Err(invalid("from", "give from and to together")),
     };
@@ -95,24 +69,6 @@ fn period(body: &[u8], now: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Ut
         return Err(invalid("to", "to must be after from"));
     }
     Ok((from, to, tz))
-}
-
-/// The monitor's competitors with their names; deleted ones are left out.
-async fn competitors(
-    brand: &Brand,
-    tenant: &str,
-    monitor: &Monitor,
-) -> Result<Vec<Competitor>, Problem> {
-    let mut found = Vec::new();
-    for id in &monitor.competitors {
-        if let Some(c) = brand.monitors().get(tenant, id).await? {
-            found.push(Competitor {
-                monitor_id: c.id,
-                name: c.name,
-            });
-        }
-    }
-    Ok(found)
 }
 
 #[utoipa::path(
@@ -138,14 +94,7 @@ pub(super) async fn create(
     // from validation errors.
     let monitor = monitor(&brand, &who.tenant, &id).await?;
     let (from, to, tz) = period(&body, brand.clock.now())?;
-    let request = ReportRequest {
-        competitors: competitors(&brand, &who.tenant, &monitor).await?,
-        monitor_id: monitor.id,
-        monitor_name: monitor.name,
-        from,
-        to,
-        time_zone: tz.name().to_string(),
-    };
+    let request = weekly::request(&brand, &who.tenant, &monitor, (from, to), tz).await?;
     let report = brand.reports.generate(&who.tenant, &request).await?;
     let report = brand.reports.store(&report).await?;
     Ok((StatusCode::CREATED, Json(ReportView { report })))

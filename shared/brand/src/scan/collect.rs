@@ -11,7 +11,7 @@ use crate::query::Query;
 use crate::sources::{SourceError, SourceQuery, load_cursor, save_cursor};
 use chrono::Duration;
 use plasma_core::PortError;
-use plasma_sentiment::{Analyzer, Label, Score};
+use plasma_sentiment::{Analyzer, Label};
 use std::collections::BTreeMap;
 
 /// Items asked for per request; connectors clamp it to each API's maximum.
@@ -109,13 +109,19 @@ async fn fetch_and_store(
     let fetched = source.fetch(&search, cursor).await.map_err(source_error)?;
     let total = fetched.mentions.len() as u64;
     let store = brand.mentions();
+    let matched: Vec<Mention> = fetched
+        .mentions
+        .into_iter()
+        .filter(|m| monitor.wants_language(m.language.as_deref()) && query.matches(&m.text))
+        .collect();
+    // Scored before storing and in one go, so an LLM sees whole batches. Duplicates of stored
+    // mentions are scored again and discarded; at most one fetch's worth.
+    let texts: Vec<String> = matched.iter().map(|m| m.text.clone()).collect();
+    let compounds = brand.sentiment(&job.tenant).await?.compounds(&texts).await;
     let mut analyzer = Analyzer::new();
     let mut stored = Vec::new();
-    for mention in fetched.mentions {
-        if !monitor.wants_language(mention.language.as_deref()) || !query.matches(&mention.text) {
-            continue;
-        }
-        let scored = score(&mut analyzer, mention, monitor, competitors);
+    for (mention, compound) in matched.into_iter().zip(compounds) {
+        let scored = score(&mut analyzer, mention, compound, monitor, competitors);
         if let Insert::New(mention) = store.insert(&job.tenant, scored).await? {
             stored.push(*mention);
         }
@@ -144,19 +150,22 @@ async fn fetch_and_store(
     Ok((total, new))
 }
 
+/// `compound` is the overall score from the tenant's analyser. Targeted scores always come
+/// from the built-in one, which can attribute sentiment to the words near each brand name.
 fn score(
     analyzer: &mut Analyzer,
     mention: Mention,
+    compound: f64,
     monitor: &Monitor,
     competitors: &[Monitor],
 ) -> NewMention {
-    let sentiment = convert(analyzer.analyse(&mention.text));
+    let sentiment = convert(compound);
     // Targeted sentiment only says something when the text names several brands ("X beats
     // Y"); for a text about one brand it equals the overall score.
     let mut targeted = BTreeMap::new();
     for brand in std::iter::once(monitor).chain(competitors) {
         if let Some(s) = analyzer.score_for(&mention.text, &brand.brand_names()) {
-            targeted.insert(brand.name.clone(), convert(s));
+            targeted.insert(brand.name.clone(), convert(s.compound));
         }
     }
     if targeted.len() < 2 {
@@ -172,10 +181,10 @@ fn score(
     }
 }
 
-fn convert(score: Score) -> SentimentScore {
+fn convert(compound: f64) -> SentimentScore {
     SentimentScore {
-        compound: score.compound,
-        label: match score.label() {
+        compound,
+        label: match Label::of(compound) {
             Label::Positive => SentimentLabel::Positive,
             Label::Neutral => SentimentLabel::Neutral,
             Label::Negative => SentimentLabel::Negative,

@@ -1,8 +1,11 @@
-//! Connector credentials and outbound behaviour for scans, from the deployment's settings.
+//! Connector credentials, outbound behaviour and the sentiment model for scans, from the
+//! deployment's settings.
 
 use crate::sources::{HttpSettings, REDDIT_USER_AGENT};
+use plasma_core::Llm;
 use plasma_http::outbound::Egress;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone)]
@@ -23,6 +26,9 @@ pub struct BrandSettings {
     pub timeout: Duration,
     /// Attempts per request, the first included.
     pub max_attempts: u32,
+    /// The platform's model (Bedrock, `PLASMA_BEDROCK_MODEL_ID`) that tenants may choose for
+    /// sentiment; `None` offers the built-in analyser only.
+    pub llm: Option<Arc<dyn Llm>>,
 }
 
 impl Default for BrandSettings {
@@ -37,6 +43,7 @@ impl Default for BrandSettings {
             politeness: http.min_interval,
             timeout: http.timeout,
             max_attempts: http.max_attempts,
+            llm: None,
         }
     }
 }
@@ -66,6 +73,7 @@ impl fmt::Debug for BrandSettings {
             .field("politeness", &self.politeness)
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
+            .field("llm", &self.llm.as_ref().map(|m| m.model()))
             .finish()
     }
 }
