@@ -7,6 +7,10 @@ mod bedrock;
 mod brand;
 #[path = "platform/brand_alerts.rs"]
 mod brand_alerts;
+#[path = "platform/brand_connectors.rs"]
+mod brand_connectors;
+#[path = "platform/brand_inbound.rs"]
+mod brand_inbound;
 #[path = "platform/brand_scan.rs"]
 mod brand_scan;
 #[path = "platform/brand_settings.rs"]

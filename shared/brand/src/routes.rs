@@ -3,6 +3,7 @@
 
 mod alerts;
 mod analytics;
+mod inbound;
 mod mentions;
 mod monitors;
 mod params;
@@ -28,6 +29,7 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 
 pub use alerts::{ACK, ALERTS, AlertList, AlertView, RULE, RULES, RuleList, RuleView};
 pub use analytics::{ANALYTICS, AnalyticsResponse};
+pub use inbound::{INBOUND, InboundReceived};
 pub use mentions::{
     IRRELEVANT, IrrelevantChange, MENTIONS, MentionPage, REVIEW, ReviewChange, SUGGESTIONS,
     SuggestionList, TAGS, TagChange,
@@ -63,6 +65,13 @@ pub fn routes(api: Api, brand: Brand) -> Api {
         )
         .route(Method::POST, SCAN, BrandWrite, monitors::scan, b.clone())
         .route(Method::GET, SCANS, BrandRead, monitors::scans, b.clone())
+        .route(
+            Method::POST,
+            INBOUND,
+            BrandWrite,
+            inbound::receive,
+            b.clone(),
+        )
         .route(Method::GET, MENTIONS, BrandRead, mentions::inbox, b.clone())
         .route(Method::POST, TAGS, BrandWrite, mentions::tag, b.clone())
         .route(
@@ -142,6 +151,7 @@ pub fn routes(api: Api, brand: Brand) -> Api {
         monitors::delete,
         monitors::scan,
         monitors::scans,
+        inbound::receive,
         mentions::inbox,
         mentions::tag,
         mentions::review,

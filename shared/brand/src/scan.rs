@@ -12,7 +12,7 @@ mod jobs;
 mod runs;
 mod settings;
 
-pub use collect::{CollectError, collect};
+pub use collect::{CollectError, Ingested, collect, ingest};
 pub use jobs::{SCAN_REQUESTED, SOURCE, ScanJob, ScheduledScans, enqueue, enqueue_all};
 pub use runs::{MAX_RUNS, Outcome, ScanRun, ScanRuns, SourceOutcome};
 pub use settings::BrandSettings;

@@ -5,7 +5,7 @@ use super::connectors::{connector, search_text};
 use super::runs::{Outcome, SourceOutcome};
 use super::{Brand, ScanJob};
 use crate::Mention;
-use crate::mentions::{Insert, NewMention, SentimentLabel, SentimentScore};
+use crate::mentions::{Insert, NewMention, SentimentLabel, SentimentScore, StoredMention};
 use crate::monitors::Monitor;
 use crate::query::Query;
 use crate::sources::{SourceError, SourceQuery, load_cursor, save_cursor};
@@ -49,12 +49,7 @@ pub async fn collect(brand: &Brand, job: &ScanJob) -> Result<(), CollectError> {
     };
     let query = Query::parse_with_exclusions(&monitor.query, &monitor.exclusions)
         .map_err(|e| CollectError::Query(monitor.id.clone(), e.to_string()))?;
-    let mut competitors = Vec::new();
-    for id in &monitor.competitors {
-        if let Some(c) = monitors.get(&job.tenant, id).await? {
-            competitors.push(c);
-        }
-    }
+    let competitors = competitors(brand, &job.tenant, &monitor).await?;
     let kind = config.kind.as_str();
     let result = fetch_and_store(brand, job, &monitor, &query, &competitors).await;
     let outcome = match &result {
@@ -108,25 +103,15 @@ async fn fetch_and_store(
     };
     let fetched = source.fetch(&search, cursor).await.map_err(source_error)?;
     let total = fetched.mentions.len() as u64;
-    let store = brand.mentions();
-    let matched: Vec<Mention> = fetched
-        .mentions
-        .into_iter()
-        .filter(|m| monitor.wants_language(m.language.as_deref()) && query.matches(&m.text))
-        .collect();
-    // Scored before storing and in one go, so an LLM sees whole batches. Duplicates of stored
-    // mentions are scored again and discarded; at most one fetch's worth.
-    let texts: Vec<String> = matched.iter().map(|m| m.text.clone()).collect();
-    let compounds = brand.sentiment(&job.tenant).await?.compounds(&texts).await;
-    let mut analyzer = Analyzer::new();
-    let mut stored = Vec::new();
-    for (mention, compound) in matched.into_iter().zip(compounds) {
-        let scored = score(&mut analyzer, mention, compound, monitor, competitors);
-        if let Insert::New(mention) = store.insert(&job.tenant, scored).await? {
-            stored.push(*mention);
-        }
-    }
-    let new = stored.len() as u64;
+    let (_, stored) = store_matching(
+        brand,
+        &job.tenant,
+        monitor,
+        query,
+        competitors,
+        fetched.mentions,
+    )
+    .await?;
     // Saved after the mentions: a job that dies midway fetches the same items again, and
     // deduplication absorbs them.
     save_cursor(
@@ -137,17 +122,94 @@ async fn fetch_and_store(
         &fetched.cursor,
     )
     .await?;
-    // A failed evaluation does not fail the job: the mentions are stored, and a retry would
-    // find them duplicates and evaluate nothing. Spike rules look at the whole window again
-    // on the next scan; keyword and high-reach rules miss only these mentions.
-    if let Err(error) = brand
-        .alerts
-        .evaluate(&job.tenant, &monitor.id, &stored)
-        .await
-    {
+    evaluate_alerts(brand, &job.tenant, monitor, &stored).await;
+    Ok((total, stored.len() as u64))
+}
+
+/// What a batch of mentions from any source (a scan job or the inbound webhook) amounted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingested {
+    /// Mentions the monitor's language filter and query kept.
+    pub matched: u64,
+    /// Of those, the ones not stored before.
+    pub new: u64,
+}
+
+/// The pipeline every batch of mentions goes through: keep what the monitor wants (language
+/// and query), score with the tenant's sentiment provider, store with deduplication, then
+/// evaluate the monitor's alert rules on the new ones. Competitors are loaded here; a scan
+/// job, which must save its cursor between storing and alerting, uses the parts instead.
+pub async fn ingest(
+    brand: &Brand,
+    tenant: &str,
+    monitor: &Monitor,
+    mentions: Vec<Mention>,
+) -> Result<Ingested, CollectError> {
+    let query = Query::parse_with_exclusions(&monitor.query, &monitor.exclusions)
+        .map_err(|e| CollectError::Query(monitor.id.clone(), e.to_string()))?;
+    let competitors = competitors(brand, tenant, monitor).await?;
+    let (matched, stored) =
+        store_matching(brand, tenant, monitor, &query, &competitors, mentions).await?;
+    evaluate_alerts(brand, tenant, monitor, &stored).await;
+    Ok(Ingested {
+        matched,
+        new: stored.len() as u64,
+    })
+}
+
+/// The monitor's competitors that still exist.
+async fn competitors(
+    brand: &Brand,
+    tenant: &str,
+    monitor: &Monitor,
+) -> Result<Vec<Monitor>, PortError> {
+    let monitors = brand.monitors();
+    let mut found = Vec::new();
+    for id in &monitor.competitors {
+        if let Some(c) = monitors.get(tenant, id).await? {
+            found.push(c);
+        }
+    }
+    Ok(found)
+}
+
+/// Filter, score and insert; `(matched, newly stored)`.
+async fn store_matching(
+    brand: &Brand,
+    tenant: &str,
+    monitor: &Monitor,
+    query: &Query,
+    competitors: &[Monitor],
+    mentions: Vec<Mention>,
+) -> Result<(u64, Vec<StoredMention>), PortError> {
+    let store = brand.mentions();
+    let matched: Vec<Mention> = mentions
+        .into_iter()
+        .filter(|m| monitor.wants_language(m.language.as_deref()) && query.matches(&m.text))
+        .collect();
+    let count = matched.len() as u64;
+    // Scored before storing and in one go, so an LLM sees whole batches. Duplicates of stored
+    // mentions are scored again and discarded; at most one batch's worth.
+    let texts: Vec<String> = matched.iter().map(|m| m.text.clone()).collect();
+    let compounds = brand.sentiment(tenant).await?.compounds(&texts).await;
+    let mut analyzer = Analyzer::new();
+    let mut stored = Vec::new();
+    for (mention, compound) in matched.into_iter().zip(compounds) {
+        let scored = score(&mut analyzer, mention, compound, monitor, competitors);
+        if let Insert::New(mention) = store.insert(tenant, scored).await? {
+            stored.push(*mention);
+        }
+    }
+    Ok((count, stored))
+}
+
+/// A failed evaluation does not fail the batch: the mentions are stored, and a retry would
+/// find them duplicates and evaluate nothing. Spike rules look at the whole window again on
+/// the next scan; keyword and high-reach rules miss only these mentions.
+async fn evaluate_alerts(brand: &Brand, tenant: &str, monitor: &Monitor, stored: &[StoredMention]) {
+    if let Err(error) = brand.alerts.evaluate(tenant, &monitor.id, stored).await {
         tracing::error!(monitor = %monitor.id, %error, "alert evaluation failed");
     }
-    Ok((total, new))
 }
 
 /// `compound` is the overall score from the tenant's analyser. Targeted scores always come
