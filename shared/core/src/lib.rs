@@ -5,19 +5,25 @@
 pub mod blob;
 pub mod clock;
 pub mod config;
+pub mod embed;
 pub mod error;
 pub mod events;
 pub mod item;
 pub mod llm;
 pub mod queue;
 pub mod schedule;
+pub mod search;
 
 pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedRequest, PutOptions};
 pub use clock::{Clock, IdGen, ManualClock, SequentialIds, SystemClock, UuidV7Ids};
 pub use config::{AwsConfig, Backend, Config, ConfigError};
+pub use embed::{EmbedKind, Embedder, EmbeddingModel};
 pub use error::{PortError, PortResult};
 pub use events::{Event, EventBus, EventEnvelope, Rule};
 pub use item::{Condition, Index, Item, ItemStore, Key, Page, Query, SortKey, TxOp, Update};
 pub use llm::{Completion, CompletionOutput, Llm, Message, Role};
 pub use queue::{OutMessage, Queue, QueueDepth, QueueSpec, Received};
 pub use schedule::{OneTimeSchedule, Recurring, ScheduleExpression, Scheduler};
+pub use search::{
+    Fusion, IndexedChunk, SearchFilters, SearchHit, SearchIndex, SearchMode, SearchRequest, fuse,
+};
