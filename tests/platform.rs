@@ -35,6 +35,8 @@ mod jwt;
 mod openapi;
 #[path = "platform/rate_limit.rs"]
 mod rate_limit;
+#[path = "platform/research.rs"]
+mod research;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/webhooks.rs"]

@@ -297,6 +297,38 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
 
 /// The same handlers on the AWS adapters: DynamoDB, SQS, S3, EventBridge and EventBridge
 /// Scheduler on moto's server, resources made the way template.yaml declares them.
+/// The sample S3 notification (wrapped in its SQS record) for a file dropped under
+/// `incoming/acme/`: the file becomes one document, however often the event is delivered.
+#[tokio::test]
+async fn research_ingest_turns_the_sample_s3_event_into_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir);
+    let event: SqsEvent = serde_json::from_str(&sample("research-ingest.json")).unwrap();
+    let key = "incoming/acme/0193b6f2-7c1d-7e4a-9f00-5d2a1c3b4e5f/Wing flutter notes.md";
+    p.blobs
+        .put(
+            key,
+            bytes::Bytes::from_static(
+                b"# Wing flutter\n\nFlutter of the tailplane began at 240 knots.",
+            ),
+            plasma_core::PutOptions::default(),
+        )
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let response =
+            research_ingest::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+                .await
+                .unwrap();
+        assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    }
+    let docs = p.research.documents.all("acme").await.unwrap();
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(docs[0].title, "Wing flutter notes");
+    assert_eq!(docs[0].status, plasma_research::documents::Status::Indexed);
+    assert_eq!(docs[0].source.as_deref(), Some(&*format!("s3:{key}")));
+}
+
 mod on_aws {
     use super::{call, sample};
     use aws_lambda_events::event::eventbridge::EventBridgeEvent;
@@ -310,6 +342,148 @@ mod on_aws {
         let sdk = plasma_tests::moto::sdk_config().await;
         let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
         Platform::aws(&sdk, &stack)
+    }
+
+    /// A file dropped into the real (moto) bucket: S3 notifies the real queue, and the
+    /// research-ingest handler, given what SQS delivered, makes one document of it — also
+    /// when the same notification arrives twice.
+    #[tokio::test]
+    async fn a_file_dropped_into_s3_is_ingested_once_through_sqs() {
+        let sdk = plasma_tests::moto::sdk_config().await;
+        let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
+        let dir = tempfile::tempdir().unwrap();
+        // OpenSearch has no emulator here; the research index is the embedded one.
+        let index = plasma_search::EmbeddedIndex::open(dir.path()).unwrap();
+        let p = Platform::aws(&sdk, &stack).with_search_index(std::sync::Arc::new(index));
+        let s3 = aws_sdk_s3::Client::new(&sdk);
+        let sqs = aws_sdk_sqs::Client::new(&sdk);
+        let queue_url = stack.queue_urls[topology::INGEST].clone();
+        let queue_arn = sqs
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .unwrap()
+            .attributes
+            .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+            .clone();
+        use aws_sdk_s3::types::{
+            Event, FilterRule, FilterRuleName, NotificationConfiguration,
+            NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
+        };
+        let rule = FilterRule::builder()
+            .name(FilterRuleName::Prefix)
+            .value("incoming/")
+            .build();
+        s3.put_bucket_notification_configuration()
+            .bucket(&stack.bucket)
+            .notification_configuration(
+                NotificationConfiguration::builder()
+                    .queue_configurations(
+                        QueueConfiguration::builder()
+                            .queue_arn(queue_arn)
+                            .events(Event::from("s3:ObjectCreated:*"))
+                            .filter(
+                                NotificationConfigurationFilter::builder()
+                                    .key(S3KeyFilter::builder().filter_rules(rule).build())
+                                    .build(),
+                            )
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let key = "incoming/acme/u1/Glide ratio.md";
+        s3.put_object()
+            .bucket(&stack.bucket)
+            .key(key)
+            .content_type("text/markdown")
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(
+                b"# Glide ratio\n\nThe sailplane reached a glide ratio of sixty to one.",
+            ))
+            .send()
+            .await
+            .unwrap();
+        // Whatever S3 put on the queue (a test event first, then the notification).
+        let mut records = Vec::new();
+        for _ in 0..5 {
+            let received = sqs
+                .receive_message()
+                .queue_url(&queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
+                .send()
+                .await
+                .unwrap();
+            for m in received.messages.unwrap_or_default() {
+                let mut record = aws_lambda_events::event::sqs::SqsMessage::default();
+                record.message_id = m.message_id;
+                record.body = m.body;
+                records.push(record);
+            }
+            if records.iter().any(|r| {
+                r.body
+                    .as_deref()
+                    .is_some_and(|b| b.contains("ObjectCreated"))
+            }) {
+                break;
+            }
+        }
+        assert!(
+            records.iter().any(|r| r
+                .body
+                .as_deref()
+                .is_some_and(|b| b.contains("ObjectCreated"))),
+            "S3 sent no notification: {records:?}"
+        );
+        let mut event = SqsEvent::default();
+        event.records = records;
+        // Delivered twice, as SQS may.
+        for _ in 0..2 {
+            let response =
+                research_ingest::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+                    .await
+                    .unwrap();
+            assert!(response.batch_item_failures.is_empty(), "{response:?}");
+        }
+        let docs = p.research.documents.all("acme").await.unwrap();
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        assert_eq!(
+            docs[0].status,
+            plasma_research::documents::Status::Indexed,
+            "{docs:?}"
+        );
+        assert_eq!(
+            docs[0].source.as_deref(),
+            Some("s3:incoming/acme/u1/Glide ratio.md")
+        );
+        let hits = plasma_research::search::search(
+            &p.research,
+            "acme",
+            "sailplane glide ratio",
+            plasma_core::SearchMode::Hybrid,
+            5,
+            Default::default(),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(hits[0].document_id, docs[0].id);
+        // The chunk records went to DynamoDB.
+        assert_eq!(
+            p.research
+                .chunks
+                .of_document("acme", &docs[0].id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[tokio::test]
@@ -431,15 +605,18 @@ mod on_aws {
     #[tokio::test]
     async fn scheduled_brand_scan_travels_through_sqs_to_the_worker_and_dynamodb() {
         // The fixture feed is on loopback, which a deployed platform refuses unless told.
-        let p = platform().await.with_settings(plasma_platform::Settings {
-            allow_private_egress: Some(true),
-            brand: plasma_brand::scan::BrandSettings {
-                politeness: std::time::Duration::ZERO,
-                max_attempts: 1,
+        let p = platform()
+            .await
+            .with_settings(plasma_platform::Settings {
+                allow_private_egress: Some(true),
+                brand: plasma_brand::scan::BrandSettings {
+                    politeness: std::time::Duration::ZERO,
+                    max_attempts: 1,
+                    ..Default::default()
+                },
                 ..Default::default()
-            },
-            ..Default::default()
-        });
+            })
+            .expect("settings apply");
         let new: plasma_brand::monitors::NewMonitor = serde_json::from_value(serde_json::json!({
             "name": "Acme",
             "names": ["Acme"],

@@ -61,6 +61,36 @@ async fn every_route_keeps_tenants_apart() {
     )
     .await;
     let monitor_id = monitor["id"].as_str().expect("monitor created").to_string();
+    let doc = crate::research::upload(
+        &app,
+        &a,
+        json!({"title": "a-document", "content": "Acme Rockets builds engines in Denver."}),
+    )
+    .await;
+    let doc_id = doc["id"].as_str().expect("document created").to_string();
+    crate::research::settled(&app, &a, &doc_id).await;
+    let (_, entities) = json(
+        app.get("/research/graph/entities?q=Acme%20Rockets")
+            .bearer_auth(&a)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let entity_id = entities["items"][0]["id"]
+        .as_str()
+        .expect("entity extracted")
+        .to_string();
+    let (_, job) = json(
+        app.post("/research/jobs")
+            .bearer_auth(&a)
+            .json(&json!({"question": "Where does Acme Rockets build engines?"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let job_id = job["id"].as_str().expect("job created").to_string();
     let secrets_of_a = [
         key_id.clone(),
         endpoint_id.clone(),
@@ -70,6 +100,11 @@ async fn every_route_keeps_tenants_apart() {
         "a-hook".into(),
         monitor_id.clone(),
         "a-monitor".into(),
+        doc_id.clone(),
+        "a-document".into(),
+        "Acme Rockets".into(),
+        "Denver".into(),
+        job_id.clone(),
     ];
     // Which of A's ids each parameterised route addresses.
     let id_for = |path: &str| -> Option<&str> {
@@ -79,6 +114,12 @@ async fn every_route_keeps_tenants_apart() {
             Some(&endpoint_id)
         } else if path.starts_with("/brand/monitors/") {
             Some(&monitor_id)
+        } else if path.starts_with("/research/documents/") {
+            Some(&doc_id)
+        } else if path.starts_with("/research/graph/entities/") {
+            Some(&entity_id)
+        } else if path.starts_with("/research/jobs/") {
+            Some(&job_id)
         } else {
             None
         }
@@ -111,7 +152,13 @@ async fn every_route_keeps_tenants_apart() {
             spec.path
         );
 
-        if spec.path.contains('{') {
+        if spec.path == "/research/graph/path" {
+            // Its resources are in the query: A's entities are unknown to B.
+            let path = format!("{}?from={entity_id}&to={entity_id}", spec.path).replace(' ', "%20");
+            let (status, body) = json(app.get(&path).bearer_auth(&b).send().await.unwrap()).await;
+            assert_eq!(status, 404, "B on A's {path}: {body}");
+            covered += 1;
+        } else if spec.path.contains('{') {
             probes.push(spec);
         } else if spec.method == Method::GET {
             let (status, body) =
@@ -156,7 +203,10 @@ async fn every_route_keeps_tenants_apart() {
             )
         });
         // Mention routes answer 404 for A's monitor before looking at the mention.
-        let path = spec.path.replace("{id}", id).replace("{mention}", "0-00");
+        let path = spec
+            .path
+            .replace("{id}", &id.replace(' ', "%20"))
+            .replace("{mention}", "0-00");
         let request = app
             .http
             .request(spec.method.clone(), format!("{}{path}", app.url));

@@ -144,6 +144,7 @@ fn platform(dir: &tempfile::TempDir, clock: Arc<ManualClock>, gw: GatewayConfig)
         gateway: gw,
         ..Settings::default()
     })
+    .expect("settings apply")
 }
 
 /// What the runner's guard does with `Authorization: Bearer <token>`.

@@ -42,6 +42,7 @@ pub async fn stack(sdk: &SdkConfig, specs: &[QueueSpec], rules: &[Rule]) -> AwsC
         queue_urls,
         scheduler_group: create_schedule_group(sdk).await,
         scheduler_role_arn: SCHEDULER_ROLE_ARN.into(),
+        search_endpoint: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! AWS adapters for the Plasma Engine ports, on aws-sdk-rust: DynamoDB ([`ItemStore`]),
 //! S3 ([`BlobStore`]), SQS ([`Queue`]), EventBridge ([`EventBus`]), EventBridge Scheduler
-//! ([`Scheduler`]) and Bedrock ([`Llm`]). Semantics match the embedded adapters; the
-//! conformance suite runs the same cases against both (Bedrock has no embedded counterpart).
+//! ([`Scheduler`]), Bedrock ([`Llm`], and Titan embeddings as [`Embedder`]) and OpenSearch
+//! ([`SearchIndex`]). Semantics match the embedded adapters; the conformance suite runs the
+//! same cases against both (Bedrock has no embedded counterpart).
 //!
 //! [`ItemStore`]: plasma_core::ItemStore
 //! [`BlobStore`]: plasma_core::BlobStore
@@ -9,22 +10,28 @@
 //! [`EventBus`]: plasma_core::EventBus
 //! [`Scheduler`]: plasma_core::Scheduler
 //! [`Llm`]: plasma_core::Llm
+//! [`Embedder`]: plasma_core::Embedder
+//! [`SearchIndex`]: plasma_core::SearchIndex
 
 mod bedrock;
 mod dynamo;
 mod errors;
 mod eventbridge;
+mod opensearch;
 mod retry;
 mod s3;
 mod scheduler;
 mod sqs;
+mod titan;
 
 pub use bedrock::BedrockLlm;
 pub use dynamo::DynamoItemStore;
 pub use eventbridge::EventBridgeBus;
+pub use opensearch::{OpenSearchConfig, OpenSearchIndex, OpenSearchService};
 pub use s3::S3BlobStore;
 pub use scheduler::EventBridgeScheduler;
 pub use sqs::SqsQueue;
+pub use titan::{TITAN_TEXT_EMBEDDINGS_V2, TitanEmbedder};
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use plasma_core::{AwsConfig, Clock};

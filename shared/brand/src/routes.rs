@@ -6,7 +6,6 @@ mod analytics;
 mod inbound;
 mod mentions;
 mod monitors;
-mod params;
 mod reports;
 mod settings;
 mod views;

@@ -32,6 +32,8 @@ pub struct AwsConfig {
     pub scheduler_group: String,
     /// Role EventBridge Scheduler assumes to deliver one-time schedules to SQS.
     pub scheduler_role_arn: String,
+    /// The OpenSearch collection (or domain) endpoint holding the research index.
+    pub search_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,8 @@ pub struct Config {
 pub const BACKEND_VAR: &str = "PLASMA_BACKEND";
 pub const DATA_DIR_VAR: &str = "PLASMA_DATA_DIR";
 pub const DEFAULT_DATA_DIR: &str = ".plasma";
+/// The OpenSearch endpoint of the research index (AWS backend).
+pub const SEARCH_ENDPOINT_VAR: &str = "PLASMA_SEARCH_ENDPOINT";
 
 /// `PLASMA_QUEUE_<NAME>_URL` for the logical queue `name` (`jobs-dlq` → `PLASMA_QUEUE_JOBS_DLQ_URL`).
 pub fn queue_url_var(name: &str) -> String {
@@ -106,6 +110,9 @@ impl Config {
                     queue_urls,
                     scheduler_group: required("PLASMA_SCHEDULER_GROUP")?,
                     scheduler_role_arn: role,
+                    search_endpoint: get(SEARCH_ENDPOINT_VAR)
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty()),
                 })
             }
             Some(other) => {

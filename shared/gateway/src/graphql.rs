@@ -84,6 +84,19 @@ async fn allow<'a>(
     Ok((gw, caller))
 }
 
+/// For fields of other capabilities: the caller, when they hold the `permission` the REST
+/// route `method route` needs; a refusal is audited against `resource` like the guard's.
+pub async fn authorize<'a>(
+    ctx: &'a Context<'_>,
+    permission: Permission,
+    method: Method,
+    route: &'static str,
+    resource: &str,
+) -> async_graphql::Result<&'a Caller> {
+    let (_, caller) = allow(ctx, permission, &Act::on(method, route, resource)).await?;
+    Ok(caller)
+}
+
 /// Audit a mutation's outcome as the REST guard does, then answer it.
 async fn audited<T>(
     gw: &Gateway,

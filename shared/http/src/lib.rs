@@ -6,9 +6,10 @@ pub mod cors;
 pub mod json;
 pub mod middleware;
 pub mod outbound;
+pub mod params;
 pub mod problem;
 
 pub use cors::Cors;
 pub use json::ApiJson;
-pub use middleware::{REQUEST_ID_HEADER, RequestId, finish};
+pub use middleware::{LargeBodies, REQUEST_ID_HEADER, RequestId, finish};
 pub use problem::Problem;

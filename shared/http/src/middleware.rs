@@ -26,8 +26,12 @@ pub const RATELIMIT_RESET: &str = "ratelimit-reset";
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// Routes that take bodies above the default limit (document uploads), by exact path, with
+/// their own limit. Their handlers read the body themselves and enforce that limit.
+pub type LargeBodies = &'static [(&'static str, usize)];
+
 /// Wrap a fully routed API in the shared fallbacks and layers.
-pub fn finish(router: Router, cors: &Cors) -> Router {
+pub fn finish(router: Router, cors: &Cors, large_bodies: LargeBodies) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     let security = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -49,7 +53,10 @@ pub fn finish(router: Router, cors: &Cors) -> Router {
             )
             .detail("this route does not accept that method")
         })
-        .layer(axum::middleware::from_fn(oversized_as_problem))
+        .layer(axum::middleware::from_fn_with_state(
+            large_bodies,
+            oversized_as_problem,
+        ))
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
         .layer(axum::middleware::from_fn(record_request_id));
     for (name, value) in security {
@@ -91,13 +98,21 @@ async fn record_request_id(mut req: Request, next: Next) -> Response {
 
 /// Extractors that buffer bodies answer 413 in plain text; a declared `Content-Length` over the
 /// limit is refused before any handler runs, and any remaining plain 413 becomes a problem.
-async fn oversized_as_problem(req: Request, next: Next) -> Response {
+async fn oversized_as_problem(
+    axum::extract::State(large_bodies): axum::extract::State<LargeBodies>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let limit = large_bodies
+        .iter()
+        .find(|(path, _)| *path == req.uri().path())
+        .map_or(DEFAULT_BODY_LIMIT, |(_, limit)| *limit);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > DEFAULT_BODY_LIMIT) {
+    if declared.is_some_and(|n| n > limit) {
         return too_large().into_response();
     }
     let response = next.run(req).await;

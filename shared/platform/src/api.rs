@@ -26,7 +26,8 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
         );
     let api = plasma_gateway::admin::routes(api);
     let api = plasma_gateway::webhook_routes::routes(api, platform.webhooks.clone());
-    let mut api = plasma_brand::routes::routes(api, platform.brand.clone());
+    let api = plasma_brand::routes::routes(api, platform.brand.clone());
+    let mut api = plasma_research::routes::routes(api, platform.research.clone());
     // The browser pages are for developers on the local runner; deployed, the API serves
     // only machine-readable routes.
     let local = platform.embedded.is_some();
@@ -40,5 +41,12 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
     }
     let (router, specs) = api.into_parts();
     document.fill(&openapi::build(&specs, local));
-    (plasma_http::finish(router, &platform.cors), specs)
+    (
+        plasma_http::finish(
+            router,
+            &platform.cors,
+            plasma_research::routes::LARGE_BODIES,
+        ),
+        specs,
+    )
 }

@@ -2,6 +2,8 @@
 //! caller with the same authenticator as REST; each field then checks the permission its REST
 //! route needs and audits the same events (see `plasma_gateway::graphql`).
 
+mod research;
+
 use crate::Platform;
 use crate::health::HealthQuery;
 use async_graphql::{EmptySubscription, MergedObject, Schema, Variables};
@@ -22,7 +24,7 @@ const MAX_DEPTH: usize = 15;
 const MAX_COMPLEXITY: usize = 250;
 
 #[derive(MergedObject, Default)]
-pub struct Query(HealthQuery, AdminQuery);
+pub struct Query(HealthQuery, AdminQuery, research::ResearchQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(AdminMutation);

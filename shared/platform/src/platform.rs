@@ -1,13 +1,14 @@
 //! Adapters for the configured backend, behind the ports every capability depends on.
 
+use crate::research::{ResearchModels, UnconfiguredIndex};
 use crate::settings::{BEDROCK_MODEL_ID_VAR, Settings};
 use crate::topology;
 use anyhow::Context;
-use plasma_aws::BedrockLlm;
+use plasma_aws::{BedrockLlm, OpenSearchConfig, OpenSearchIndex};
 use plasma_brand::scan::Brand;
 use plasma_core::{
     AwsConfig, Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler,
-    SystemClock, UuidV7Ids,
+    SearchIndex, SystemClock, UuidV7Ids,
 };
 use plasma_embedded::Embedded;
 use plasma_gateway::api_keys::ApiKeys;
@@ -17,8 +18,13 @@ use plasma_gateway::webhooks::Webhooks;
 use plasma_gateway::{Authenticator, ClaimMapping, DevKey, Gateway, JwtVerifier};
 use plasma_http::Cors;
 use plasma_http::outbound::Egress;
+use plasma_research::{Research, ResearchSettings};
+use plasma_search::EmbeddedIndex;
 use std::path::Path;
 use std::sync::Arc;
+
+/// The OpenSearch index holding every tenant's chunks.
+pub const SEARCH_INDEX: &str = "plasma-chunks";
 
 #[derive(Clone)]
 pub struct Platform {
@@ -49,6 +55,8 @@ pub struct Platform {
     pub webhooks: Webhooks,
     /// Brand monitors, scans and mentions.
     pub brand: Brand,
+    /// Documents, search, the knowledge graph, answers and research jobs.
+    pub research: Research,
 }
 
 impl Platform {
@@ -56,9 +64,9 @@ impl Platform {
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env(&topology::QUEUE_NAMES)?;
         let settings = Settings::from_env()?;
-        Ok(Self::from_config(&config, "http://127.0.0.1:3000")
+        Self::from_config(&config, "http://127.0.0.1:3000")
             .await?
-            .with_settings(settings))
+            .with_settings(settings)
     }
 
     /// Adapters for `config`'s backend, with default settings.
@@ -79,6 +87,23 @@ impl Platform {
     pub fn aws(sdk: &aws_config::SdkConfig, aws: &AwsConfig) -> Self {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let a = plasma_aws::AwsAdapters::new(sdk, aws, clock.clone());
+        let index: Arc<dyn SearchIndex> = match &aws.search_endpoint {
+            Some(endpoint) => {
+                let config = if endpoint.contains(".aoss.") {
+                    OpenSearchConfig::serverless(endpoint.clone(), SEARCH_INDEX)
+                } else {
+                    OpenSearchConfig::domain(endpoint.clone(), SEARCH_INDEX)
+                };
+                match OpenSearchIndex::new(sdk, config) {
+                    Ok(index) => Arc::new(index),
+                    Err(e) => {
+                        tracing::error!(error = %e, "the research index is unusable");
+                        Arc::new(UnconfiguredIndex)
+                    }
+                }
+            }
+            None => Arc::new(UnconfiguredIndex),
+        };
         let platform = Self::assemble(
             "aws",
             a.items,
@@ -86,6 +111,7 @@ impl Platform {
             a.queue,
             a.bus,
             a.scheduler,
+            index,
             clock,
             Arc::new(UuidV7Ids),
             None,
@@ -117,6 +143,8 @@ impl Platform {
         let dev_key =
             DevKey::load_or_create(data_dir).context("loading the development signing key")?;
         let embedded = Arc::new(embedded);
+        let index = EmbeddedIndex::open(&data_dir.join("search"))
+            .with_context(|| format!("opening the search index under {}", data_dir.display()))?;
         Ok(Self::assemble(
             "embedded",
             embedded.items.clone(),
@@ -124,6 +152,7 @@ impl Platform {
             embedded.queue.clone(),
             embedded.bus.clone(),
             embedded.scheduler.clone(),
+            Arc::new(index),
             clock,
             ids,
             Some(embedded),
@@ -139,6 +168,7 @@ impl Platform {
         queue: Arc<dyn Queue>,
         bus: Arc<dyn EventBus>,
         scheduler: Arc<dyn Scheduler>,
+        index: Arc<dyn SearchIndex>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGen>,
         embedded: Option<Arc<Embedded>>,
@@ -168,9 +198,25 @@ impl Platform {
             egress,
             settings.brand,
         );
+        let research = Research::new(
+            items.clone(),
+            blobs.clone(),
+            queue.clone(),
+            bus.clone(),
+            index,
+            ResearchModels::default()
+                .build(None)
+                .expect("the built-in models need no configuration"),
+            clock.clone(),
+            ids.clone(),
+            topology::INGEST,
+            topology::JOBS,
+            ResearchSettings::default(),
+        );
         Self {
             backend,
             brand,
+            research,
             jwt: JwtVerifier::new(Vec::new(), egress, clock.clone()),
             claims: settings.gateway.claims,
             rate_limits: settings.rate_limits,
@@ -191,7 +237,7 @@ impl Platform {
 
     /// Apply a deployment's settings: trusted identity providers and claim names, rate
     /// limits, CORS, outbound-network policy, webhook retries and brand connectors.
-    pub fn with_settings(mut self, settings: Settings) -> Self {
+    pub fn with_settings(mut self, settings: Settings) -> anyhow::Result<Self> {
         // Local services (a mock identity provider, a webhook receiver) are normal in
         // development; deployed, outbound calls reach public addresses only unless told.
         let egress = Egress {
@@ -238,7 +284,39 @@ impl Platform {
             egress,
             brand_settings,
         );
+        let models = settings
+            .research
+            .build(self.aws_sdk.as_ref())
+            .context("configuring the research models")?;
+        self.research = self.research_with(self.research.index.clone(), models);
+        Ok(self)
+    }
+
+    /// Research over another search index (tests on the AWS backend, where OpenSearch has
+    /// no emulator, swap in the embedded one).
+    pub fn with_search_index(mut self, index: Arc<dyn SearchIndex>) -> Self {
+        self.research = self.research_with(index, self.research.models.clone());
         self
+    }
+
+    fn research_with(
+        &self,
+        index: Arc<dyn SearchIndex>,
+        models: plasma_research::Models,
+    ) -> Research {
+        Research::new(
+            self.items.clone(),
+            self.blobs.clone(),
+            self.queue.clone(),
+            self.bus.clone(),
+            index,
+            models,
+            self.clock.clone(),
+            self.ids.clone(),
+            topology::INGEST,
+            topology::JOBS,
+            ResearchSettings::default(),
+        )
     }
 
     pub fn gateway(&self) -> Gateway {

@@ -4,6 +4,7 @@
 //! serve`; built by hand in tests, so that tests running in one process never share settings
 //! through the process environment.
 
+use crate::research::ResearchModels;
 use plasma_brand::scan::BrandSettings;
 use plasma_gateway::GatewayConfig;
 use plasma_gateway::rate_limit::RateLimits;
@@ -30,6 +31,8 @@ pub struct Settings {
     /// The Bedrock model tenants may choose for brand sentiment (e.g.
     /// `anthropic.claude-3-haiku-20240307-v1:0`); AWS backend only.
     pub bedrock_model_id: Option<String>,
+    /// Research's embedder, LLM and graph extraction.
+    pub research: ResearchModels,
 }
 
 impl Settings {
@@ -57,6 +60,7 @@ impl Settings {
                 x_bearer: secret(X_BEARER_TOKEN_VAR),
                 ..BrandSettings::default()
             },
+            research: ResearchModels::from_env(secret(BEDROCK_MODEL_ID_VAR).as_deref())?,
             bedrock_model_id: secret(BEDROCK_MODEL_ID_VAR),
         })
     }

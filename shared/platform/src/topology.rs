@@ -13,7 +13,13 @@ pub const MAX_RECEIVES: u32 = 5;
 /// VisibilityTimeout, six times the worker's 60 s timeout as AWS recommends).
 pub const JOBS_VISIBILITY: Duration = Duration::from_secs(360);
 
-pub const QUEUE_NAMES: [&str; 2] = [JOBS, JOBS_DLQ];
+/// Document ingestion: S3 notifications for `incoming/` and the API's ingest jobs.
+pub const INGEST: &str = "ingest";
+pub const INGEST_DLQ: &str = "ingest-dlq";
+/// Six times the research-ingest function's 120 s timeout (template.yaml).
+pub const INGEST_VISIBILITY: Duration = Duration::from_secs(720);
+
+pub const QUEUE_NAMES: [&str; 4] = [JOBS, JOBS_DLQ, INGEST, INGEST_DLQ];
 
 pub fn queues() -> Vec<QueueSpec> {
     vec![
@@ -26,6 +32,18 @@ pub fn queues() -> Vec<QueueSpec> {
         QueueSpec {
             name: JOBS_DLQ.into(),
             visibility_timeout: JOBS_VISIBILITY,
+            max_receives: u32::MAX,
+            dead_letter: None,
+        },
+        QueueSpec {
+            name: INGEST.into(),
+            visibility_timeout: INGEST_VISIBILITY,
+            max_receives: MAX_RECEIVES,
+            dead_letter: Some(INGEST_DLQ.into()),
+        },
+        QueueSpec {
+            name: INGEST_DLQ.into(),
+            visibility_timeout: INGEST_VISIBILITY,
             max_receives: u32::MAX,
             dead_letter: None,
         },

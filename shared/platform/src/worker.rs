@@ -11,6 +11,7 @@ use plasma_brand::scan;
 use plasma_core::EventEnvelope;
 use plasma_gateway::audit::{self, AuditEvent, AuditLog};
 use plasma_gateway::webhooks;
+use plasma_research::{self as research, jobs};
 
 /// Handle one SQS batch; failures are reported per message, never for the whole batch.
 pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchResponse {
@@ -58,6 +59,18 @@ pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
             let job: scan::ScanJob =
                 serde_json::from_value(envelope.detail).context("malformed scan job")?;
             scan::collect(&platform.brand, &job).await?;
+            Ok(())
+        }
+        (research::SOURCE, jobs::JOB_REQUESTED) => {
+            let step: jobs::Step =
+                serde_json::from_value(envelope.detail).context("malformed research job step")?;
+            jobs::run_plan(&platform.research, &step).await?;
+            Ok(())
+        }
+        (research::SOURCE, jobs::SUBQUESTION) => {
+            let step: jobs::Step =
+                serde_json::from_value(envelope.detail).context("malformed research job step")?;
+            jobs::run_subquestion(&platform.research, &step).await?;
             Ok(())
         }
         (source, detail_type) => bail!("no handler for {source} / {detail_type}"),

@@ -102,7 +102,7 @@ impl Server {
             options.clock,
             Arc::new(UuidV7Ids),
         )?
-        .with_settings(options.settings);
+        .with_settings(options.settings)?;
         let embedded = platform
             .embedded
             .clone()
@@ -116,6 +116,7 @@ impl Server {
         let tasks = vec![
             tokio::spawn(async move { http.await.context("serving HTTP") }),
             tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
+            tokio::spawn(workers::ingest(platform.clone(), stop_rx.clone())),
             tokio::spawn(workers::schedules(platform.clone(), embedded, stop_rx)),
         ];
         Ok(Self {

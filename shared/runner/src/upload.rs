@@ -8,9 +8,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::put;
 use bytes::Bytes;
-use plasma_core::{BlobStore, PutOptions};
+use plasma_core::{BlobMeta, BlobStore, OutMessage, PutOptions, Queue};
 use plasma_embedded::Embedded;
 use plasma_http::Problem;
+use plasma_platform::topology;
+use plasma_research::ingest::INCOMING_PREFIX;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -68,12 +70,54 @@ async fn upload(
         content_type: content_type.map(str::to_owned),
         ..PutOptions::default()
     };
-    match embedded.blobs.put(&key, body, options).await {
-        Ok(meta) => (
-            StatusCode::OK,
-            [(header::ETAG, format!("\"{}\"", meta.etag))],
-        )
-            .into_response(),
-        Err(e) => Problem::from(e).into_response(),
+    let meta = match embedded.blobs.put(&key, body, options).await {
+        Ok(meta) => meta,
+        Err(e) => return Problem::from(e).into_response(),
+    };
+    if let Some(queue) = notified_queue(&key)
+        && let Err(e) = notify(&embedded, queue, &meta).await
+    {
+        // S3 would have stored the object too; the notification is what failed.
+        tracing::error!(%key, error = %e, "could not notify the ingest queue of an upload");
+        return Problem::from(e).into_response();
     }
+    (
+        StatusCode::OK,
+        [(header::ETAG, format!("\"{}\"", meta.etag))],
+    )
+        .into_response()
 }
+
+/// The bucket notification template.yaml configures: `s3:ObjectCreated:*` under `incoming/`
+/// to the ingest queue.
+fn notified_queue(key: &str) -> Option<&'static str> {
+    key.starts_with(INCOMING_PREFIX).then_some(topology::INGEST)
+}
+
+/// Sends the S3 event notification S3 itself would send, in its documented shape.
+async fn notify(embedded: &Embedded, queue: &str, meta: &BlobMeta) -> plasma_core::PortResult<()> {
+    let key: String = url::form_urlencoded::byte_serialize(meta.key.as_bytes()).collect();
+    let event = serde_json::json!({
+        "Records": [{
+            "eventVersion": "2.1",
+            "eventSource": "aws:s3",
+            "awsRegion": "local",
+            "eventTime": meta.last_modified.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "eventName": "ObjectCreated:Put",
+            "s3": {
+                "s3SchemaVersion": "1.0",
+                "configurationId": "plasma-ingest",
+                "bucket": { "name": LOCAL_BUCKET, "arn": format!("arn:aws:s3:::{LOCAL_BUCKET}") },
+                "object": { "key": key.replace("%2F", "/"), "size": meta.size, "eTag": meta.etag }
+            }
+        }]
+    });
+    embedded
+        .queue
+        .send(queue, OutMessage::new(event.to_string()))
+        .await
+        .map(|_| ())
+}
+
+/// The name local notifications give the embedded blob store.
+const LOCAL_BUCKET: &str = "plasma-local";

@@ -2,7 +2,7 @@
 //! firings to the very handlers the worker and housekeeping Lambda functions run.
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use chrono::Utc;
 use lambda_runtime::{Context, LambdaEvent};
 use plasma_core::{Received, ScheduleExpression};
@@ -17,16 +17,44 @@ use tokio::sync::watch;
 const POLL: Duration = Duration::from_secs(1);
 const TICK: Duration = Duration::from_millis(500);
 
-pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+pub async fn jobs(platform: Platform, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    consume(platform, topology::JOBS, topology::JOBS_VISIBILITY, stop, |p, event| async move {
+        worker::handler(&p, LambdaEvent::new(event, Context::default())).await
+    })
+    .await
+}
+
+/// The ingest queue: S3-style notifications for uploads under `incoming/` and ingest jobs,
+/// handed to the research-ingest function's handler.
+pub async fn ingest(platform: Platform, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    consume(
+        platform,
+        topology::INGEST,
+        topology::INGEST_VISIBILITY,
+        stop,
+        |p, event| async move {
+            research_ingest::handler(&p, LambdaEvent::new(event, Context::default())).await
+        },
+    )
+    .await
+}
+
+async fn consume<F, Fut>(
+    platform: Platform,
+    queue: &'static str,
+    visibility: Duration,
+    mut stop: watch::Receiver<bool>,
+    handler: F,
+) -> anyhow::Result<()>
+where
+    F: Fn(Platform, SqsEvent) -> Fut,
+    Fut: std::future::Future<Output = Result<SqsBatchResponse, lambda_runtime::Error>>,
+{
     while !*stop.borrow() {
-        let batch = match platform
-            .queue
-            .receive(topology::JOBS, 10, topology::JOBS_VISIBILITY, POLL)
-            .await
-        {
+        let batch = match platform.queue.receive(queue, 10, visibility, POLL).await {
             Ok(batch) => batch,
             Err(e) => {
-                tracing::error!(error = %e, "receiving jobs failed");
+                tracing::error!(queue, error = %e, "receiving messages failed");
                 let _ = tokio::time::timeout(POLL, stop.changed()).await;
                 continue;
             }
@@ -34,47 +62,45 @@ pub async fn jobs(platform: Platform, mut stop: watch::Receiver<bool>) -> anyhow
         if batch.is_empty() {
             continue;
         }
-        process(&platform, batch).await;
+        let outcome = handler(platform.clone(), sqs_event(&batch)).await;
+        settle(&platform, queue, visibility, &batch, outcome).await;
     }
     Ok(())
 }
 
-/// What Lambda's SQS integration does: invoke the handler with the batch, delete what
-/// succeeded, leave failures to come back (sooner than the full visibility timeout, with
-/// backoff, since nobody else will pick them up locally).
-async fn process(platform: &Platform, batch: Vec<Received>) {
-    let event = sqs_event(&batch);
-    let failed: HashSet<String> =
-        match worker::handler(platform, LambdaEvent::new(event, Context::default())).await {
-            Ok(response) => response
-                .batch_item_failures
-                .into_iter()
-                .map(|f| f.item_identifier)
-                .collect(),
-            Err(e) => {
-                tracing::error!(error = %e, "worker failed the whole batch");
-                batch.iter().map(|m| m.message_id.clone()).collect()
-            }
-        };
-    for message in &batch {
+/// What Lambda's SQS integration does after the handler: delete what succeeded, leave
+/// failures to come back (sooner than the full visibility timeout, with backoff, since
+/// nobody else will pick them up locally).
+async fn settle(
+    platform: &Platform,
+    queue: &str,
+    visibility: Duration,
+    batch: &[Received],
+    outcome: Result<SqsBatchResponse, lambda_runtime::Error>,
+) {
+    let failed: HashSet<String> = match outcome {
+        Ok(response) => response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect(),
+        Err(e) => {
+            tracing::error!(queue, error = %e, "the handler failed the whole batch");
+            batch.iter().map(|m| m.message_id.clone()).collect()
+        }
+    };
+    for message in batch {
         let result = if failed.contains(&message.message_id) {
             let backoff = Duration::from_secs(5u64 << message.receive_count.min(6));
             platform
                 .queue
-                .change_visibility(
-                    topology::JOBS,
-                    &message.receipt,
-                    backoff.min(topology::JOBS_VISIBILITY),
-                )
+                .change_visibility(queue, &message.receipt, backoff.min(visibility))
                 .await
         } else {
-            platform
-                .queue
-                .delete(topology::JOBS, &message.receipt)
-                .await
+            platform.queue.delete(queue, &message.receipt).await
         };
         if let Err(e) = result {
-            tracing::error!(error = %e, message_id = %message.message_id, "could not settle a job");
+            tracing::error!(queue, error = %e, message_id = %message.message_id, "could not settle a message");
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Alert routes: a monitor's rules, its alert history, and acknowledgement.
 
 use super::monitors::monitor;
-use super::params::{Params, invalid};
 use crate::alerts::{Alert, MAX_HISTORY_PAGE, NewRule, Rule};
 use crate::scan::Brand;
 use axum::body::Bytes;
@@ -9,6 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use plasma_gateway::Principal;
+use plasma_http::params::{Params, invalid};
 use plasma_http::{Problem, json};
 use serde::Serialize;
 use utoipa::ToSchema;

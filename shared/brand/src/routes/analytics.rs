@@ -1,7 +1,6 @@
 //! Monitor analytics with share of voice against competitor monitors.
 
 use super::monitors::monitor;
-use super::params::{Params, invalid};
 use crate::mentions::{Analytics, AnalyticsRequest, Bucket, ShareOfVoice};
 use crate::scan::Brand;
 use axum::extract::{Path, RawQuery, State};
@@ -10,6 +9,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 use plasma_gateway::Principal;
 use plasma_http::Problem;
+use plasma_http::params::{Params, invalid};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -2,7 +2,6 @@
 //! same pipeline as a scan job's.
 
 use super::monitors::monitor;
-use super::params::invalid;
 use crate::scan::{Brand, CollectError, ingest};
 use crate::sources::parse_inbound;
 use axum::body::Bytes;
@@ -10,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::{Extension, Json};
 use plasma_gateway::Principal;
 use plasma_http::Problem;
+use plasma_http::params::invalid;
 use serde::Serialize;
 use utoipa::ToSchema;
 

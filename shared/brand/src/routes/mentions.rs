@@ -1,13 +1,13 @@
 //! The triage inbox of one monitor, tagging and review, and exclusion suggestions.
 
 use super::monitors::monitor;
-use super::params::{Params, invalid};
 use super::views::{MentionView, mention_key};
 use crate::mentions::{InboxFilter, MAX_PAGE, SentimentLabel, StoredMention, TermSuggestion};
 use crate::scan::Brand;
 use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
 use plasma_gateway::Principal;
+use plasma_http::params::{Params, invalid};
 use plasma_http::{ApiJson, Problem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

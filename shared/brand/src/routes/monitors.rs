@@ -1,12 +1,12 @@
 //! Monitor routes: create, list, read, delete, scan, and the scan runs.
 
-use super::params::{Params, invalid};
 use crate::monitors::{Monitor, NewMonitor, validate};
 use crate::scan::{Brand, MAX_RUNS, ScanRun, enqueue};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use plasma_gateway::Principal;
+use plasma_http::params::{Params, invalid};
 use plasma_http::{ApiJson, Problem};
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -2,7 +2,6 @@
 //! archive, and download either rendering.
 
 use super::monitors::monitor;
-use super::params::invalid;
 use crate::reports::{HTML_CSP, HTML_TYPE, MARKDOWN_TYPE, StoredReport, weekly};
 use crate::scan::Brand;
 use axum::body::Bytes;
@@ -13,6 +12,7 @@ use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use plasma_gateway::Principal;
+use plasma_http::params::invalid;
 use plasma_http::{Problem, json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

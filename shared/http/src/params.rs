@@ -1,19 +1,19 @@
 //! Query-string filters that name the bad parameter in their 400s (axum's `Query` rejection
 //! only says the string failed to deserialize).
 
+use crate::Problem;
 use chrono::{DateTime, Utc};
-use plasma_http::Problem;
 use std::collections::HashMap;
 
-pub(super) struct Params(HashMap<String, String>);
+pub struct Params(HashMap<String, String>);
 
-pub(super) fn invalid(field: &str, detail: impl Into<String>) -> Problem {
+pub fn invalid(field: &str, detail: impl Into<String>) -> Problem {
     Problem::invalid(detail).with("field", field)
 }
 
 impl Params {
     /// Unknown and repeated parameters are refused: a typo must not silently widen a filter.
-    pub(super) fn parse(raw: Option<String>, allowed: &[&str]) -> Result<Self, Problem> {
+    pub fn parse(raw: Option<String>, allowed: &[&str]) -> Result<Self, Problem> {
         let mut map = HashMap::new();
         let raw = raw.unwrap_or_default();
         for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
@@ -30,12 +30,12 @@ impl Params {
         Ok(Self(map))
     }
 
-    pub(super) fn text(&self, name: &str) -> Option<String> {
+    pub fn text(&self, name: &str) -> Option<String> {
         self.0.get(name).cloned()
     }
 
     /// The parameter through `parse`, or a 400 saying what was `expected`.
-    pub(super) fn get<T>(
+    pub fn get<T>(
         &self,
         name: &str,
         expected: &str,
@@ -47,7 +47,7 @@ impl Params {
             .transpose()
     }
 
-    pub(super) fn time(&self, name: &str) -> Result<Option<DateTime<Utc>>, Problem> {
+    pub fn time(&self, name: &str) -> Result<Option<DateTime<Utc>>, Problem> {
         self.get(name, "an RFC 3339 time", |v| {
             DateTime::parse_from_rfc3339(v)
                 .ok()
@@ -55,7 +55,7 @@ impl Params {
         })
     }
 
-    pub(super) fn flag(&self, name: &str) -> Result<Option<bool>, Problem> {
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, Problem> {
         self.get(name, "true or false", |v| v.parse().ok())
     }
 }

@@ -1,0 +1,190 @@
+//! The ingest queue's messages: ingest jobs the API queues, and S3 `ObjectCreated`
+//! notifications for files dropped under `incoming/<tenant>/` (straight into the bucket, or
+//! through a presigned upload). Both end in one [`ingest_batch`] call per SQS batch.
+
+use super::pipeline::{IngestJob, give_up, ingest_batch};
+use super::submit::{SubmitError, Upload, submit};
+use super::{INGEST_REQUESTED, Submitted};
+use crate::Research;
+use anyhow::Context;
+use aws_lambda_events::event::s3::S3Event;
+use plasma_core::{Event, EventEnvelope, OutMessage, PortError, PortResult};
+
+/// Where files are dropped for ingestion; S3 notifies the ingest queue for this prefix only.
+pub const INCOMING_PREFIX: &str = "incoming/";
+
+/// The key a tenant's presigned upload is written to.
+pub fn incoming_key(tenant: &str, upload_id: &str, filename: &str) -> String {
+    format!("{INCOMING_PREFIX}{tenant}/{upload_id}/{filename}")
+}
+
+/// Queues ingestion of a document the API accepted.
+pub async fn enqueue(research: &Research, job: &IngestJob) -> PortResult<()> {
+    let detail = serde_json::to_value(job).map_err(PortError::backend)?;
+    let event = Event::new(crate::SOURCE, INGEST_REQUESTED, detail);
+    let envelope = EventEnvelope::local(research.ids.new_id(), research.clock.now(), &event);
+    let body = serde_json::to_string(&envelope).map_err(PortError::backend)?;
+    research
+        .queue
+        .send(&research.ingest_queue, OutMessage::new(body))
+        .await?;
+    Ok(())
+}
+
+/// One queue message: its body and how many times it has been received.
+pub struct Delivery<'a> {
+    pub body: &'a str,
+    pub receive_count: u32,
+}
+
+/// Handles an SQS batch of the ingest queue; one result per message, in order. On the last
+/// allowed receive a failing document is marked `failed` instead of being retried again.
+pub async fn handle_batch(
+    research: &Research,
+    deliveries: &[Delivery<'_>],
+    max_receives: u32,
+) -> Vec<anyhow::Result<()>> {
+    let mut results: Vec<anyhow::Result<()>> = Vec::with_capacity(deliveries.len());
+    // Which jobs each message wants ingested (an S3 event may carry several records).
+    let mut wanted: Vec<Vec<usize>> = Vec::with_capacity(deliveries.len());
+    let mut jobs: Vec<IngestJob> = Vec::new();
+    for d in deliveries {
+        match jobs_of(research, d.body).await {
+            Ok(found) => {
+                wanted.push((jobs.len()..jobs.len() + found.len()).collect());
+                jobs.extend(found);
+                results.push(Ok(()));
+            }
+            Err(e) => {
+                wanted.push(Vec::new());
+                results.push(Err(e));
+            }
+        }
+    }
+    let outcomes = ingest_batch(research, &jobs).await;
+    for (m, indexes) in wanted.iter().enumerate() {
+        for &j in indexes {
+            if let Err(e) = &outcomes[j] {
+                if deliveries[m].receive_count >= max_receives {
+                    if let Err(g) = give_up(research, &jobs[j], &format!("{e:#}")).await {
+                        tracing::error!(error = %g, "could not record a failed document");
+                    }
+                } else if results[m].is_ok() {
+                    results[m] = Err(anyhow::anyhow!("{e:#}"));
+                }
+            }
+        }
+    }
+    results
+}
+
+/// The ingest jobs a message asks for.
+async fn jobs_of(research: &Research, body: &str) -> anyhow::Result<Vec<IngestJob>> {
+    let value: serde_json::Value = serde_json::from_str(body).context("message is not JSON")?;
+    if value.get("Records").is_some() {
+        let event: S3Event = serde_json::from_value(value).context("malformed S3 event")?;
+        return handle_s3_event(research, &event).await;
+    }
+    if value.get("Event").and_then(|e| e.as_str()) == Some("s3:TestEvent") {
+        // S3 sends this once when the notification is configured.
+        return Ok(Vec::new());
+    }
+    let envelope: EventEnvelope =
+        serde_json::from_value(value).context("message is neither an S3 event nor a job")?;
+    anyhow::ensure!(
+        envelope.source == crate::SOURCE && envelope.detail_type == INGEST_REQUESTED,
+        "no ingest handler for {} / {}",
+        envelope.source,
+        envelope.detail_type
+    );
+    Ok(vec![
+        serde_json::from_value(envelope.detail).context("malformed ingest job")?,
+    ])
+}
+
+/// Turns `ObjectCreated` records into documents; the jobs to run for those that are new or
+/// changed. A second delivery of the same event finds the same bytes and asks for nothing.
+pub async fn handle_s3_event(
+    research: &Research,
+    event: &S3Event,
+) -> anyhow::Result<Vec<IngestJob>> {
+    let mut jobs = Vec::new();
+    for record in &event.records {
+        let name = record.event_name.as_deref().unwrap_or_default();
+        if !name.starts_with("ObjectCreated") {
+            continue;
+        }
+        let Some(raw_key) = record.s3.object.key.as_deref() else {
+            continue;
+        };
+        let key = decode_key(raw_key);
+        let Some(tenant) = tenant_of(&key) else {
+            tracing::warn!(%key, "ignoring an object outside incoming/<tenant>/");
+            continue;
+        };
+        let Some(blob) = research.blobs.get(&key).await? else {
+            // Deleted since the event was sent; nothing left to ingest.
+            continue;
+        };
+        let filename = key.rsplit('/').next().map(str::to_owned);
+        let upload = Upload {
+            bytes: blob.body,
+            content_type: blob.meta.content_type.clone(),
+            filename,
+            source: Some(format!("s3:{key}")),
+            stored_at: Some(key.clone()),
+            ..Upload::default()
+        };
+        match submit(research, tenant, upload).await {
+            Ok(submitted) => {
+                if let Some(job) = job_for(tenant, &submitted) {
+                    jobs.push(job);
+                }
+            }
+            Err(SubmitError::Port(e)) => return Err(e.into()),
+            Err(refused) => {
+                // Too large or not a document: nothing a retry would change.
+                tracing::warn!(%key, reason = %refused, "refusing a dropped file");
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+pub fn job_for(tenant: &str, submitted: &Submitted) -> Option<IngestJob> {
+    submitted.needs_ingest().then(|| IngestJob {
+        tenant: tenant.to_string(),
+        document_id: submitted.document().id.clone(),
+        version: submitted.document().version,
+    })
+}
+
+fn tenant_of(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix(INCOMING_PREFIX)?;
+    let (tenant, path) = rest.split_once('/')?;
+    (!tenant.is_empty() && !path.is_empty()).then_some(tenant)
+}
+
+/// S3 notifications URL-encode keys, with `+` for spaces.
+fn decode_key(raw: &str) -> String {
+    let spaced = raw.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_name_their_tenant() {
+        assert_eq!(tenant_of("incoming/acme/u1/report.pdf"), Some("acme"));
+        assert_eq!(tenant_of("incoming/acme/"), None);
+        assert_eq!(tenant_of("research/acme/x"), None);
+        assert_eq!(
+            decode_key("incoming/acme/My+Report%282%29.pdf"),
+            "incoming/acme/My Report(2).pdf"
+        );
+    }
+}
