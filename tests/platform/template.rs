@@ -638,20 +638,20 @@ fn queues_redrive_and_outlast_their_consumers() {
             .map(|(id, _)| id.clone())
             .unwrap_or_else(|| panic!("no PLASMA_QUEUE_*_URL for {name}"))
     };
-    let jobs = &resources(&tpl)[&id_of("jobs")]["Properties"];
-    let redrive = &jobs["RedrivePolicy"];
-    assert_eq!(
-        referenced_resource(&redrive["deadLetterTargetArn"]),
-        Some(id_of("jobs-dlq").as_str())
-    );
-    assert_eq!(redrive["maxReceiveCount"], 5);
-    let dlq = &resources(&tpl)[&id_of("jobs-dlq")]["Properties"];
-    assert_eq!(dlq["MessageRetentionPeriod"], 14 * 24 * 3600);
+    for (queue, dlq) in [("jobs", "jobs-dlq"), ("ingest", "ingest-dlq")] {
+        let props = &resources(&tpl)[&id_of(queue)]["Properties"];
+        let redrive = &props["RedrivePolicy"];
+        assert_eq!(
+            referenced_resource(&redrive["deadLetterTargetArn"]),
+            Some(id_of(dlq).as_str()),
+            "{queue}"
+        );
+        assert_eq!(redrive["maxReceiveCount"], 5, "{queue}");
+        let dead = &resources(&tpl)[&id_of(dlq)]["Properties"];
+        assert_eq!(dead["MessageRetentionPeriod"], 14 * 24 * 3600, "{dlq}");
+    }
 
-    // Lambda's guidance: visibility timeout at least 6x the consumer's timeout.
-    let visibility = jobs["VisibilityTimeout"]
-        .as_u64()
-        .expect("jobs VisibilityTimeout");
+    // Lambda's guidance: a queue's visibility timeout is at least 6x its consumer's timeout.
     let mut consumers = 0;
     for f in functions(&tpl).values() {
         for (event, e) in f.events() {
@@ -659,16 +659,21 @@ fn queues_redrive_and_outlast_their_consumers() {
                 continue;
             }
             consumers += 1;
+            let p = &e["Properties"];
+            let queue = referenced_resource(&p["Queue"])
+                .unwrap_or_else(|| panic!("{}.{event}: Queue is not a reference", f.logical_id));
+            let visibility = resources(&tpl)[queue]["Properties"]["VisibilityTimeout"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{queue}: VisibilityTimeout"));
             let timeout = f
                 .property(&tpl, "Timeout")
                 .and_then(Value::as_u64)
                 .expect("Timeout");
             assert!(
                 visibility >= 6 * timeout,
-                "{}: {visibility}s < 6 x {timeout}s",
+                "{} on {queue}: {visibility}s < 6 x {timeout}s",
                 f.logical_id
             );
-            let p = &e["Properties"];
             assert_eq!(
                 p["FunctionResponseTypes"],
                 json!(["ReportBatchItemFailures"]),

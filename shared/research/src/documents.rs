@@ -51,9 +51,16 @@ pub struct Document {
     pub entities: u32,
     /// Bumped by each replacement; an ingest job for an older version does nothing.
     pub version: u32,
-    #[serde(skip_serializing)]
-    #[serde(default)]
+    /// Where the bytes are; kept in the store (see [`item_of`]) but never shown to callers.
+    #[serde(skip_serializing, default)]
     pub blob_key: String,
+}
+
+/// The stored form of a document: its public fields plus the blob key.
+fn item_of(tenant: &str, doc: &Document) -> PortResult<Item> {
+    let mut attrs = attrs_of(doc)?;
+    attrs.insert("blob_key".into(), Value::from(doc.blob_key.as_str()));
+    Ok(Item::new(doc_key(tenant, &doc.id), attrs))
 }
 
 /// Where a document's state lives in the item store.
@@ -143,8 +150,7 @@ impl Documents {
     }
 
     pub async fn put(&self, tenant: &str, doc: &Document) -> PortResult<()> {
-        let item = Item::new(doc_key(tenant, &doc.id), attrs_of(doc)?);
-        self.items.put(item, Condition::None).await
+        self.items.put(item_of(tenant, doc)?, Condition::None).await
     }
 
     /// Writes `doc` only if the stored version is still `version`: a replacement that
@@ -155,7 +161,7 @@ impl Documents {
         doc: &Document,
         version: u32,
     ) -> PortResult<bool> {
-        let item = Item::new(doc_key(tenant, &doc.id), attrs_of(doc)?);
+        let item = item_of(tenant, doc)?;
         match self
             .items
             .put(

@@ -18,11 +18,14 @@ use std::sync::{Arc, Mutex};
 /// Contributions larger than this go to the blob store; DynamoDB items stop at 400 KB.
 const INLINE_LIMIT: usize = 300 * 1024;
 
+/// Each tenant's merged graph with the generation it was merged at.
+type Cache = HashMap<String, (i64, Arc<Graph>)>;
+
 #[derive(Clone)]
 pub struct GraphStore {
     items: Arc<dyn ItemStore>,
     blobs: Arc<dyn BlobStore>,
-    cache: Arc<Mutex<HashMap<String, (i64, Arc<Graph>)>>>,
+    cache: Arc<Mutex<Cache>>,
 }
 
 fn partition(tenant: &str) -> String {

@@ -48,8 +48,6 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
     /// Who planned and wrote: `builtin-extractive` or `<provider>:<model>`.
     pub provider: String,
-    #[serde(default, skip_serializing)]
-    pub report_key: Option<String>,
 }
 
 /// A queued step: plan the job, or answer sub-question `index`.
@@ -116,7 +114,6 @@ pub async fn start(research: &Research, tenant: &str, question: &str) -> PortRes
         updated_at: now,
         finished_at: None,
         provider: research.provider(),
-        report_key: None,
     };
     put(research, tenant, &job).await?;
     send(
@@ -265,7 +262,6 @@ async fn compose(
     job.status = JobStatus::Done;
     job.finished_at = Some(now);
     job.updated_at = now;
-    job.report_key = Some(key.clone());
     put(research, tenant, &job).await?;
     let event = Event::new(
         crate::SOURCE,
@@ -279,13 +275,13 @@ async fn compose(
 }
 
 /// The report's Markdown, once the job is done.
-pub async fn report(research: &Research, job: &Job) -> PortResult<Option<String>> {
-    let Some(key) = &job.report_key else {
+pub async fn report(research: &Research, tenant: &str, job: &Job) -> PortResult<Option<String>> {
+    if job.status != JobStatus::Done {
         return Ok(None);
-    };
+    }
     Ok(research
         .blobs
-        .get(key)
+        .get(&report_key(tenant, &job.id))
         .await?
         .map(|b| String::from_utf8_lossy(&b.body).into_owned()))
 }

@@ -104,6 +104,9 @@ async fn notify(embedded: &Embedded, queue: &str, meta: &BlobMeta) -> plasma_cor
             "awsRegion": "local",
             "eventTime": meta.last_modified.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "eventName": "ObjectCreated:Put",
+            "userIdentity": { "principalId": "plasma-local" },
+            "requestParameters": { "sourceIPAddress": "127.0.0.1" },
+            "responseElements": {},
             "s3": {
                 "s3SchemaVersion": "1.0",
                 "configurationId": "plasma-ingest",

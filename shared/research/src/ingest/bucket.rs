@@ -7,8 +7,8 @@ use super::submit::{SubmitError, Upload, submit};
 use super::{INGEST_REQUESTED, Submitted};
 use crate::Research;
 use anyhow::Context;
-use aws_lambda_events::event::s3::S3Event;
 use plasma_core::{Event, EventEnvelope, OutMessage, PortError, PortResult};
+use serde::Deserialize;
 
 /// Where files are dropped for ingestion; S3 notifies the ingest queue for this prefix only.
 pub const INCOMING_PREFIX: &str = "incoming/";
@@ -82,7 +82,7 @@ pub async fn handle_batch(
 async fn jobs_of(research: &Research, body: &str) -> anyhow::Result<Vec<IngestJob>> {
     let value: serde_json::Value = serde_json::from_str(body).context("message is not JSON")?;
     if value.get("Records").is_some() {
-        let event: S3Event = serde_json::from_value(value).context("malformed S3 event")?;
+        let event: S3Notification = serde_json::from_value(value).context("malformed S3 event")?;
         return handle_s3_event(research, &event).await;
     }
     if value.get("Event").and_then(|e| e.as_str()) == Some("s3:TestEvent") {
@@ -102,22 +102,44 @@ async fn jobs_of(research: &Research, body: &str) -> anyhow::Result<Vec<IngestJo
     ])
 }
 
+/// The part of an S3 event notification ingestion reads. Not `aws_lambda_events`' `S3Event`:
+/// that one requires members (`userIdentity`, `requestParameters`) that S3-compatible stores
+/// and emulators leave out, and the key is all that matters here.
+#[derive(Debug, Deserialize)]
+pub struct S3Notification {
+    #[serde(rename = "Records")]
+    records: Vec<S3Record>,
+}
+
+#[derive(Debug, Deserialize)]
+struct S3Record {
+    #[serde(rename = "eventName", default)]
+    event_name: String,
+    s3: S3Entity,
+}
+
+#[derive(Debug, Deserialize)]
+struct S3Entity {
+    object: S3Object,
+}
+
+#[derive(Debug, Deserialize)]
+struct S3Object {
+    key: String,
+}
+
 /// Turns `ObjectCreated` records into documents; the jobs to run for those that are new or
 /// changed. A second delivery of the same event finds the same bytes and asks for nothing.
 pub async fn handle_s3_event(
     research: &Research,
-    event: &S3Event,
+    event: &S3Notification,
 ) -> anyhow::Result<Vec<IngestJob>> {
     let mut jobs = Vec::new();
     for record in &event.records {
-        let name = record.event_name.as_deref().unwrap_or_default();
-        if !name.starts_with("ObjectCreated") {
+        if !record.event_name.starts_with("ObjectCreated") {
             continue;
         }
-        let Some(raw_key) = record.s3.object.key.as_deref() else {
-            continue;
-        };
-        let key = decode_key(raw_key);
+        let key = decode_key(&record.s3.object.key);
         let Some(tenant) = tenant_of(&key) else {
             tracing::warn!(%key, "ignoring an object outside incoming/<tenant>/");
             continue;

@@ -95,7 +95,7 @@ pub(super) async fn report(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let job = find(&research, &who.tenant, &id).await?;
-    let Some(markdown) = jobs::report(&research, &job).await? else {
+    let Some(markdown) = jobs::report(&research, &who.tenant, &job).await? else {
         return Err(Problem::new(StatusCode::CONFLICT, "not_ready", "Not ready")
             .detail(
                 format!(

@@ -72,7 +72,7 @@ async fn main() -> anyhow::Result<()> {
             })
             .count();
         if settled == docs.len()
-            && docs.len() > 0
+            && !docs.is_empty()
             && research
                 .queue
                 .depth(plasma_platform::topology::INGEST)

@@ -26,6 +26,12 @@ const WRITER_MEMORY: usize = 50_000_000;
 /// the index. Writes are serialised through a single tantivy writer and each `upsert` or
 /// `delete_document` commits before it returns. Upserts need the model recorded first
 /// (`ensure_model`), since that is what vector lengths are checked against.
+///
+/// The writer is taken on the first write, not at open: several runners may share a data
+/// directory (they share the item store and queue), and tantivy allows one writer per
+/// directory across processes. The first one to write keeps it; another process's writes
+/// fail as a backend error (the ingest queue retries them) until it stops. Its in-memory
+/// vector graph is built at open, so it does not see what another process indexes later.
 #[derive(Clone)]
 pub struct EmbeddedIndex {
     inner: Arc<Inner>,
@@ -35,8 +41,9 @@ struct Inner {
     fields: Fields,
     /// The BM25 fields' analyzer, applied to query text too.
     analyzer: TextAnalyzer,
+    index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Option<IndexWriter>>,
     vectors: RwLock<VectorIndex>,
     model_file: ModelFile,
     /// Serialises `ensure_model` so two first uses cannot record different models.
@@ -45,9 +52,7 @@ struct Inner {
 
 impl EmbeddedIndex {
     /// Opens the index under `dir`, creating it if needed, and rebuilds the vector graph from
-    /// the vectors stored in it. One open index per directory: tantivy's writer lock refuses
-    /// a second one (in this process or another) while the first is alive, so share it by
-    /// cloning.
+    /// the vectors stored in it. Share one open index in a process by cloning it.
     pub fn open(dir: &Path) -> PortResult<Self> {
         let tantivy_dir = dir.join("tantivy");
         std::fs::create_dir_all(&tantivy_dir).map_err(PortError::backend)?;
@@ -59,9 +64,6 @@ impl EmbeddedIndex {
         .map_err(PortError::backend)?;
         let analyzer = analysis::english();
         index.tokenizers().register(ENGLISH, analyzer.clone());
-        let writer = index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .map_err(PortError::backend)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -74,8 +76,9 @@ impl EmbeddedIndex {
             inner: Arc::new(Inner {
                 fields,
                 analyzer,
+                index,
                 reader,
-                writer: Mutex::new(writer),
+                writer: Mutex::new(None),
                 vectors: RwLock::new(vectors),
                 model_file,
                 model: Mutex::new(model),
@@ -152,9 +155,29 @@ fn check_vector(vector: &[f32], model: &Option<EmbeddingModel>) -> PortResult<()
 }
 
 impl Inner {
-    fn commit(&self, writer: &mut IndexWriter) -> PortResult<()> {
+    /// Runs `edit` on the writer (taken now if this process has none yet), commits, and
+    /// applies `after` while the writer is still held, so concurrent writers change the
+    /// tantivy index and the vector graph in the same order. `batch` is what both work on.
+    fn write<T>(
+        &self,
+        batch: T,
+        edit: impl FnOnce(&mut IndexWriter, &T) -> PortResult<()>,
+        after: impl FnOnce(&Self, T),
+    ) -> PortResult<()> {
+        let mut slot = lock(&self.writer);
+        if slot.is_none() {
+            *slot = Some(
+                self.index
+                    .writer_with_num_threads(1, WRITER_MEMORY)
+                    .map_err(PortError::backend)?,
+            );
+        }
+        let writer = slot.as_mut().expect("the writer was just taken");
+        edit(writer, &batch)?;
         writer.commit().map_err(PortError::backend)?;
-        self.reader.reload().map_err(PortError::backend)
+        self.reader.reload().map_err(PortError::backend)?;
+        after(self, batch);
+        Ok(())
     }
 
     /// The stored chunks named by `chunk_ids` within `tenant`, as hits keyed by chunk id.
@@ -224,23 +247,26 @@ impl SearchIndex for EmbeddedIndex {
         }
         self.blocking(move |inner| {
             let fields = &inner.fields;
-            // Held until the vectors are updated too, so concurrent writers apply to both
-            // indexes in the same order.
-            let mut writer = lock(&inner.writer);
-            for chunk in &chunks {
-                // A delete applies to documents added before it, so a chunk id repeated
-                // within the batch leaves its last version.
-                writer.delete_term(fields.key_term(&chunk.tenant, &chunk.chunk_id));
-                writer
-                    .add_document(fields.document(chunk))
-                    .map_err(PortError::backend)?;
-            }
-            inner.commit(&mut writer)?;
-            let mut vectors = inner.vectors.write().unwrap_or_else(|p| p.into_inner());
-            for chunk in chunks {
-                vectors.upsert(ChunkMeta::of(&chunk), chunk.vector);
-            }
-            Ok(())
+            inner.write(
+                chunks,
+                |writer, chunks| {
+                    for chunk in chunks {
+                        // A delete applies to documents added before it, so a chunk id
+                        // repeated within the batch leaves its last version.
+                        writer.delete_term(fields.key_term(&chunk.tenant, &chunk.chunk_id));
+                        writer
+                            .add_document(fields.document(chunk))
+                            .map_err(PortError::backend)?;
+                    }
+                    Ok(())
+                },
+                |inner, chunks| {
+                    let mut vectors = inner.vectors.write().unwrap_or_else(|p| p.into_inner());
+                    for chunk in chunks {
+                        vectors.upsert(ChunkMeta::of(&chunk), chunk.vector);
+                    }
+                },
+            )
         })
         .await
     }
@@ -249,7 +275,6 @@ impl SearchIndex for EmbeddedIndex {
         let (tenant, document_id) = (tenant.to_owned(), document_id.to_owned());
         self.blocking(move |inner| {
             let fields = &inner.fields;
-            let mut writer = lock(&inner.writer);
             let query = BooleanQuery::intersection(vec![
                 Box::new(TermQuery::new(
                     Term::from_field_text(fields.tenant, &tenant),
@@ -260,16 +285,22 @@ impl SearchIndex for EmbeddedIndex {
                     IndexRecordOption::Basic,
                 )),
             ]);
-            writer
-                .delete_query(Box::new(query))
-                .map_err(PortError::backend)?;
-            inner.commit(&mut writer)?;
-            inner
-                .vectors
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove_document(&tenant, &document_id);
-            Ok(())
+            inner.write(
+                query,
+                |writer, query| {
+                    writer
+                        .delete_query(Box::new(query.clone()))
+                        .map(drop)
+                        .map_err(PortError::backend)
+                },
+                |inner, _| {
+                    inner
+                        .vectors
+                        .write()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .remove_document(&tenant, &document_id);
+                },
+            )
         })
         .await
     }
