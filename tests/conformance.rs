@@ -7,6 +7,8 @@
 
 #[path = "conformance/aws_only.rs"]
 mod aws_only;
+#[path = "conformance/cipher_keys.rs"]
+mod cipher_keys;
 #[path = "conformance/embedded_only.rs"]
 mod embedded_only;
 
@@ -75,5 +77,15 @@ on_both_backends! {
     scheduler {
         schedule_get_list_replace_cancel(scheduler);
         invalid_names_refused(scheduler);
+    }
+    cipher {
+        round_trip(cipher);
+        empty_plaintext_refused(cipher);
+        other_context_refused(cipher);
+        other_tenant_refused(cipher);
+        altered_ciphertext_refused(cipher);
+        oversize_refused(cipher);
+        encryptions_differ(cipher);
+        health_reports_the_key(cipher);
     }
 }

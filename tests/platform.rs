@@ -19,6 +19,10 @@ mod brand_settings;
 mod brand_spike;
 #[path = "platform/common.rs"]
 mod common;
+#[path = "platform/content.rs"]
+mod content;
+#[path = "platform/content_platforms.rs"]
+mod content_platforms;
 #[path = "platform/cors.rs"]
 mod cors;
 #[path = "platform/functions.rs"]

@@ -91,7 +91,41 @@ async fn every_route_keeps_tenants_apart() {
     )
     .await;
     let job_id = job["id"].as_str().expect("job created").to_string();
+    // Content: a voice profile, a drafted item, a campaign, a publishing destination.
+    let content = |path: &'static str, body: serde_json::Value| {
+        let (app, a) = (&app, a.clone());
+        async move {
+            let (status, made) = json(app.post(path).bearer_auth(&a).json(&body).send().await.unwrap()).await;
+            assert_eq!(status, 201, "{path}: {made}");
+            made
+        }
+    };
+    let profile = content("/content/profiles", json!({"name": "a-profile"})).await;
+    let profile_id = profile["id"].as_str().unwrap().to_string();
+    let drafts = content("/content/drafts", json!({"topic": "a-topic", "channels": ["linkedin"]})).await;
+    let item_id = drafts["items"][0]["id"].as_str().unwrap().to_string();
+    let campaign = content("/content/campaigns", json!({"name": "a-campaign", "goals": ["a-goal"], "start": "2030-01-01", "end": "2030-01-31", "timezone": "UTC"})).await;
+    let campaign_id = campaign["id"].as_str().unwrap().to_string();
+    let (status, _) = json(
+        app.http
+            .put(format!("{}/content/destinations/mastodon", app.url))
+            .bearer_auth(&a)
+            .json(&json!({"token": "a-secret-token", "base_url": "https://a.example"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
     let secrets_of_a = [
+        profile_id.clone(),
+        "a-profile".into(),
+        item_id.clone(),
+        "a-topic".into(),
+        campaign_id.clone(),
+        "a-campaign".into(),
+        "a-secret-token".into(),
+        "a.example".into(),
         key_id.clone(),
         endpoint_id.clone(),
         key["secret"].as_str().unwrap().to_string(),
@@ -120,12 +154,19 @@ async fn every_route_keeps_tenants_apart() {
             Some(&entity_id)
         } else if path.starts_with("/research/jobs/") {
             Some(&job_id)
+        } else if path.starts_with("/content/profiles/") {
+            Some(&profile_id)
+        } else if path.starts_with("/content/items/") {
+            Some(&item_id)
+        } else if path.starts_with("/content/campaigns/") {
+            Some(&campaign_id)
         } else {
             None
         }
     };
 
     let mut covered = 0;
+    let mut destination_routes = Vec::new();
     // Lists first: once B has probed A's ids, B's own audit log rightly holds the paths B sent.
     let mut probes = Vec::new();
     for spec in &specs {
@@ -152,6 +193,11 @@ async fn every_route_keeps_tenants_apart() {
             spec.path
         );
 
+        if spec.path == "/content/destinations/{destination}" {
+            // Destinations are names every tenant has: B's requests address B's own.
+            destination_routes.push(spec);
+            continue;
+        }
         if spec.path == "/research/graph/path" {
             // Its resources are in the query: A's entities are unknown to B.
             let path = format!("{}?from={entity_id}&to={entity_id}", spec.path).replace(' ', "%20");
@@ -213,7 +259,7 @@ async fn every_route_keeps_tenants_apart() {
         let (status, body) = json(
             request
                 .bearer_auth(&b)
-                .json(&json!({}))
+                .json(&valid_body(method, spec.path))
                 .send()
                 .await
                 .unwrap(),
@@ -223,6 +269,20 @@ async fn every_route_keeps_tenants_apart() {
         assert_eq!(body["code"], "not_found", "{method} {path}");
         covered += 1;
     }
+    // B's destination requests touch B's own: deleting finds nothing, and A's stays.
+    assert_eq!(destination_routes.len(), 2, "PUT and DELETE");
+    let (status, _) = json(
+        app.delete("/content/destinations/mastodon")
+            .bearer_auth(&b)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404, "B deletes A's destination");
+    let (_, mine) = json(app.get("/content/destinations").bearer_auth(&a).send().await.unwrap()).await;
+    assert_eq!(mine["items"][0]["destination"], "mastodon", "{mine}");
+    covered += 1;
     assert!(covered >= 6, "the sweep covered only {covered} routes");
 
     // And A still has everything B tried to touch.
@@ -238,4 +298,20 @@ async fn every_route_keeps_tenants_apart() {
     let (_, hooks) = json(app.get("/webhooks").bearer_auth(&a).send().await.unwrap()).await;
     assert_eq!(hooks["items"].as_array().unwrap().len(), 1, "{hooks}");
     app.stop().await;
+}
+
+/// A body the route accepts, so that what B gets back depends only on whether the resource
+/// is B's (a malformed body would be refused before the lookup).
+fn valid_body(method: &str, path: &str) -> serde_json::Value {
+    match (method, path) {
+        ("POST", "/content/items/{id}/transitions") => json!({"to": "in_review"}),
+        ("POST", "/content/items/{id}/schedule") => json!({"at": "2030-01-01T09:00:00Z"}),
+        ("POST", "/content/items/{id}/comments") => json!({"text": "b was here"}),
+        ("PATCH", "/content/items/{id}") => json!({"body": "b's text"}),
+        ("PUT", "/content/profiles/{id}") => json!({"name": "b's profile"}),
+        ("POST", "/content/campaigns/{id}/plan") => {
+            json!({"cadence": [{"channel": "x", "per_week": 1}]})
+        }
+        _ => json!({}),
+    }
 }

@@ -689,3 +689,58 @@ async fn research_jobs_write_a_cited_report() {
     );
     app.stop().await;
 }
+
+/// GraphQL's research fields give what REST gives, under the same tenant and permission.
+#[tokio::test]
+async fn graphql_asks_and_searches_like_rest() {
+    let app = TestApp::spawn().await;
+    let t = app.token("acme", &["editor"]);
+    let doc = upload(
+        &app,
+        &t,
+        json!({"title": "Flaps", "content": "Fowler flaps raise the maximum lift coefficient by sliding aft."}),
+    )
+    .await;
+    let id = doc["id"].as_str().unwrap();
+    settled(&app, &t, id).await;
+    let query = r#"query($q: String!) {
+        researchAsk(question: $q, mode: LOCAL)
+        researchSearch(query: $q, mode: BM25, topK: 3)
+    }"#;
+    let gql = |token: String| {
+        let app = &app;
+        async move {
+            let (status, body) = json(
+                app.post("/graphql")
+                    .bearer_auth(token)
+                    .json(
+                        &json!({"query": query, "variables": {"q": "What do Fowler flaps raise?"}}),
+                    )
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body
+        }
+    };
+    let body = gql(t.clone()).await;
+    let answer = &body["data"]["researchAsk"];
+    let rest = ask(&app, &t, "What do Fowler flaps raise?", "local").await;
+    assert_eq!(answer["answer"], rest["answer"], "{body}");
+    assert_eq!(answer["citations"][0]["document_id"], id, "{body}");
+    assert_eq!(
+        body["data"]["researchSearch"][0]["document_id"], id,
+        "{body}"
+    );
+    // Another tenant sees nothing of acme's.
+    let other = gql(app.token("globex", &["viewer"])).await;
+    assert_eq!(
+        other["data"]["researchAsk"]["citations"],
+        json!([]),
+        "{other}"
+    );
+    assert_eq!(other["data"]["researchSearch"], json!([]), "{other}");
+    app.stop().await;
+}

@@ -7,7 +7,7 @@
 //! the code's constants can compare `plasma_core::Rule::event_pattern()` with
 //! [`TemplateRule::pattern`] and `Recurring::expression` with [`schedules_by_function`].
 
-use plasma_core::config::{BACKEND_VAR, queue_url_var};
+use plasma_core::config::{BACKEND_VAR, KMS_KEY_ID_VAR, queue_url_var};
 use plasma_core::item::RESERVED_ATTRIBUTES;
 use plasma_core::{Backend, Config, EventEnvelope, ScheduleExpression};
 use serde_json::{Map, Value, json};
@@ -867,4 +867,54 @@ fn template_declares_the_code_topology() {
         .map(|r| (r.name, vec![r.expression]))
         .collect();
     assert_eq!(schedules, coded, "recurring schedules");
+}
+
+/// `PLASMA_KMS_KEY_ID` is optional, so `every_function_gets_every_variable_the_aws_config_reads`
+/// does not cover it: every function gets the rotated secrets key; the api and worker may use it.
+#[test]
+fn secrets_key_reaches_the_functions() {
+    let tpl = template();
+    for f in functions(&tpl).values() {
+        let value = f
+            .environment
+            .get(KMS_KEY_ID_VAR)
+            .unwrap_or_else(|| panic!("{}: {KMS_KEY_ID_VAR} is not set", f.logical_id));
+        let key = referenced_resource(value)
+            .filter(|id| resource_type(&tpl, id).as_deref() == Some("AWS::KMS::Key"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: {KMS_KEY_ID_VAR} = {value} is not a KMS key",
+                    f.logical_id
+                )
+            });
+        let props = &resources(&tpl)[key]["Properties"];
+        assert_eq!(props["EnableKeyRotation"], true, "{key}");
+        assert_eq!(props["KeyUsage"], "ENCRYPT_DECRYPT", "{key}");
+
+        let env: BTreeMap<String, String> = f
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), placeholder(&tpl, v)))
+            .collect();
+        let Backend::Aws(aws) = Config::from_lookup(|k| env.get(k).cloned(), &QUEUES)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.logical_id))
+            .backend
+        else {
+            panic!("{}: not the AWS backend", f.logical_id)
+        };
+        assert!(aws.kms_key_id.is_some(), "{}", f.logical_id);
+
+        if ["api", "worker"].contains(&f.name.as_str()) {
+            let policies = f.properties["Policies"].as_array().expect("Policies");
+            for template in ["KMSEncryptPolicy", "KMSDecryptPolicy"] {
+                assert!(
+                    policies
+                        .iter()
+                        .any(|p| referenced_resource(&p[template]["KeyId"]) == Some(key)),
+                    "{}: no {template} on {key}",
+                    f.logical_id
+                );
+            }
+        }
+    }
 }

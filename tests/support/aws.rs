@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use aws_sdk_eventbridge::types::Target;
+use aws_sdk_kms::types::{KeySpec, KeyUsageType};
 use aws_sdk_sqs::types::QueueAttributeName;
 use plasma_core::{AwsConfig, QueueSpec, Rule};
 use std::collections::BTreeMap;
@@ -32,7 +33,7 @@ pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
 }
 
 /// A fresh, isolated set of resources for one test: table, bucket, the given queues, a bus
-/// with the given rules, and a schedule group.
+/// with the given rules, a schedule group and a KMS key.
 pub async fn stack(sdk: &SdkConfig, specs: &[QueueSpec], rules: &[Rule]) -> AwsConfig {
     let queue_urls = create_queues(sdk, specs).await;
     AwsConfig {
@@ -43,6 +44,7 @@ pub async fn stack(sdk: &SdkConfig, specs: &[QueueSpec], rules: &[Rule]) -> AwsC
         scheduler_group: create_schedule_group(sdk).await,
         scheduler_role_arn: SCHEDULER_ROLE_ARN.into(),
         search_endpoint: None,
+        kms_key_id: Some(create_kms_key(sdk).await),
     }
 }
 
@@ -215,4 +217,19 @@ pub async fn create_schedule_group(sdk: &SdkConfig) -> String {
         .await
         .unwrap_or_else(|e| panic!("moto: create schedule group {name}: {e:?}"));
     name
+}
+
+/// A symmetric encryption key, as template.yaml's SecretsKey; returns its key id.
+pub async fn create_kms_key(sdk: &SdkConfig) -> String {
+    let out = aws_sdk_kms::Client::new(sdk)
+        .create_key()
+        .description(unique_name("plasma-secrets"))
+        .key_spec(KeySpec::SymmetricDefault)
+        .key_usage(KeyUsageType::EncryptDecrypt)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("moto: create KMS key: {e:?}"));
+    out.key_metadata
+        .expect("moto returned no key metadata")
+        .key_id
 }

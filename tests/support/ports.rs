@@ -1,7 +1,8 @@
 //! Every port of one backend behind trait objects, so a suite case runs unchanged on both.
 
 use plasma_core::{
-    BlobStore, EventBus, ItemStore, Queue, QueueSpec, Rule, Scheduler, SystemClock, UuidV7Ids,
+    BlobStore, Cipher, EventBus, ItemStore, Queue, QueueSpec, Rule, Scheduler, SystemClock,
+    UuidV7Ids,
 };
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ pub struct Ports {
     pub queue: Arc<dyn Queue>,
     pub bus: Arc<dyn EventBus>,
     pub scheduler: Arc<dyn Scheduler>,
+    pub cipher: Arc<dyn Cipher>,
     /// Keeps an embedded backend's data directory alive (and removes it) with the ports.
     _data_dir: Option<tempfile::TempDir>,
 }
@@ -35,6 +37,7 @@ pub async fn embedded(specs: Vec<QueueSpec>, rules: Vec<Rule>) -> Ports {
         queue: e.queue,
         bus: e.bus,
         scheduler: e.scheduler,
+        cipher: e.cipher,
         _data_dir: Some(dir),
     }
 }
@@ -52,6 +55,7 @@ pub async fn aws(specs: Vec<QueueSpec>, rules: Vec<Rule>) -> Ports {
         queue: a.queue,
         bus: a.bus,
         scheduler: a.scheduler,
+        cipher: a.cipher.expect("stack() names a KMS key"),
         _data_dir: None,
     }
 }

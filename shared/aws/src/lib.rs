@@ -1,8 +1,8 @@
 //! AWS adapters for the Plasma Engine ports, on aws-sdk-rust: DynamoDB ([`ItemStore`]),
 //! S3 ([`BlobStore`]), SQS ([`Queue`]), EventBridge ([`EventBus`]), EventBridge Scheduler
-//! ([`Scheduler`]), Bedrock ([`Llm`], and Titan embeddings as [`Embedder`]) and OpenSearch
-//! ([`SearchIndex`]). Semantics match the embedded adapters; the conformance suite runs the
-//! same cases against both (Bedrock has no embedded counterpart).
+//! ([`Scheduler`]), Bedrock ([`Llm`], and Titan embeddings as [`Embedder`]), OpenSearch
+//! ([`SearchIndex`]) and KMS ([`Cipher`]). Semantics match the embedded adapters; the
+//! conformance suite runs the same cases against both (Bedrock has no embedded counterpart).
 //!
 //! [`ItemStore`]: plasma_core::ItemStore
 //! [`BlobStore`]: plasma_core::BlobStore
@@ -12,11 +12,13 @@
 //! [`Llm`]: plasma_core::Llm
 //! [`Embedder`]: plasma_core::Embedder
 //! [`SearchIndex`]: plasma_core::SearchIndex
+//! [`Cipher`]: plasma_core::Cipher
 
 mod bedrock;
 mod dynamo;
 mod errors;
 mod eventbridge;
+mod kms;
 mod opensearch;
 mod retry;
 mod s3;
@@ -27,6 +29,7 @@ mod titan;
 pub use bedrock::BedrockLlm;
 pub use dynamo::DynamoItemStore;
 pub use eventbridge::EventBridgeBus;
+pub use kms::KmsCipher;
 pub use opensearch::{OpenSearchConfig, OpenSearchIndex, OpenSearchService};
 pub use s3::S3BlobStore;
 pub use scheduler::EventBridgeScheduler;
@@ -50,6 +53,8 @@ pub struct AwsAdapters {
     pub queue: Arc<SqsQueue>,
     pub bus: Arc<EventBridgeBus>,
     pub scheduler: Arc<EventBridgeScheduler>,
+    /// `None` when the deployment names no KMS key (`PLASMA_KMS_KEY_ID`).
+    pub cipher: Option<Arc<KmsCipher>>,
 }
 
 impl AwsAdapters {
@@ -82,6 +87,10 @@ impl AwsAdapters {
                 config.scheduler_role_arn.clone(),
                 config.queue_urls.clone(),
             )),
+            cipher: config
+                .kms_key_id
+                .clone()
+                .map(|key_id| Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(sdk), key_id))),
         }
     }
 }

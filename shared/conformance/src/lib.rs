@@ -4,6 +4,7 @@
 //! broken rule of the contract.
 
 pub mod blobs;
+pub mod cipher;
 pub mod events;
 pub mod items;
 pub mod queue;

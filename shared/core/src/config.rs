@@ -34,6 +34,9 @@ pub struct AwsConfig {
     pub scheduler_role_arn: String,
     /// The OpenSearch collection (or domain) endpoint holding the research index.
     pub search_endpoint: Option<String>,
+    /// The KMS key (id, ARN, alias name or alias ARN) that encrypts tenants' secrets; without
+    /// it the deployment has no `Cipher`.
+    pub kms_key_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +50,8 @@ pub const DATA_DIR_VAR: &str = "PLASMA_DATA_DIR";
 pub const DEFAULT_DATA_DIR: &str = ".plasma";
 /// The OpenSearch endpoint of the research index (AWS backend).
 pub const SEARCH_ENDPOINT_VAR: &str = "PLASMA_SEARCH_ENDPOINT";
+/// The KMS key that encrypts tenants' secrets (AWS backend).
+pub const KMS_KEY_ID_VAR: &str = "PLASMA_KMS_KEY_ID";
 
 /// `PLASMA_QUEUE_<NAME>_URL` for the logical queue `name` (`jobs-dlq` → `PLASMA_QUEUE_JOBS_DLQ_URL`).
 pub fn queue_url_var(name: &str) -> String {
@@ -76,6 +81,11 @@ impl Config {
                 }),
                 None => Err(ConfigError::Missing(var.into())),
             }
+        };
+        let optional = |var: &str| {
+            get(var)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
         };
         let backend = match get(BACKEND_VAR).as_deref().map(str::trim) {
             None | Some("embedded") => Backend::Embedded {
@@ -110,9 +120,8 @@ impl Config {
                     queue_urls,
                     scheduler_group: required("PLASMA_SCHEDULER_GROUP")?,
                     scheduler_role_arn: role,
-                    search_endpoint: get(SEARCH_ENDPOINT_VAR)
-                        .map(|v| v.trim().to_string())
-                        .filter(|v| !v.is_empty()),
+                    search_endpoint: optional(SEARCH_ENDPOINT_VAR),
+                    kms_key_id: optional(KMS_KEY_ID_VAR),
                 })
             }
             Some(other) => {
@@ -181,6 +190,22 @@ mod tests {
             aws.queue_urls["jobs"],
             "https://sqs.eu-west-1.amazonaws.com/1/jobs"
         );
+        assert_eq!(aws.kms_key_id, None);
+    }
+
+    #[test]
+    fn aws_reads_the_optional_kms_key() {
+        for (value, expected) in [(" k-1 ", Some("k-1")), ("  ", None)] {
+            let mut vars = AWS.to_vec();
+            vars.push((KMS_KEY_ID_VAR, value));
+            let Backend::Aws(aws) = Config::from_lookup(lookup(&vars), &["jobs"])
+                .unwrap()
+                .backend
+            else {
+                panic!("not aws")
+            };
+            assert_eq!(aws.kms_key_id.as_deref(), expected, "{value:?}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! (DynamoDB, S3, SQS, EventBridge, EventBridge Scheduler). Nothing in here performs I/O.
 
 pub mod blob;
+pub mod cipher;
 pub mod clock;
 pub mod config;
 pub mod embed;
@@ -15,6 +16,7 @@ pub mod schedule;
 pub mod search;
 
 pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedRequest, PutOptions};
+pub use cipher::{Cipher, MAX_SECRET_BYTES};
 pub use clock::{Clock, IdGen, ManualClock, SequentialIds, SystemClock, UuidV7Ids};
 pub use config::{AwsConfig, Backend, Config, ConfigError};
 pub use embed::{EmbedKind, Embedder, EmbeddingModel};

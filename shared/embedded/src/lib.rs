@@ -1,9 +1,11 @@
 //! Embedded adapters for the Plasma Engine ports, used by the local runner: SQLite for items,
-//! the queue and one-time schedules, files for blobs, and an in-process event bus that routes
-//! through the durable queue. Every adapter takes the injected [`Clock`], so tests drive time.
+//! the queue and one-time schedules, files for blobs, an in-process event bus that routes
+//! through the durable queue, and AES-256-GCM under a key file for secrets. Every adapter
+//! that keeps time takes the injected [`Clock`], so tests drive time.
 
 mod blobs;
 mod bus;
+mod cipher;
 mod items;
 mod queue;
 mod random;
@@ -14,6 +16,7 @@ mod test_support;
 
 pub use blobs::FileBlobStore;
 pub use bus::EmbeddedEventBus;
+pub use cipher::LocalCipher;
 pub use items::SqliteItemStore;
 pub use queue::SqliteQueue;
 pub use scheduler::EmbeddedScheduler;
@@ -23,13 +26,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Every embedded adapter, opened over one data directory:
-/// `items.db`, `queue.db`, `schedules.db` and `blobs/`.
+/// `items.db`, `queue.db`, `schedules.db`, `blobs/` and `keys/secrets.key`.
 pub struct Embedded {
     pub items: Arc<SqliteItemStore>,
     pub blobs: Arc<FileBlobStore>,
     pub queue: Arc<SqliteQueue>,
     pub bus: Arc<EmbeddedEventBus>,
     pub scheduler: Arc<EmbeddedScheduler>,
+    pub cipher: Arc<LocalCipher>,
 }
 
 impl Embedded {
@@ -43,6 +47,9 @@ impl Embedded {
     ) -> PortResult<Embedded> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| PortError::Backend(format!("creating {}: {e}", data_dir.display())))?;
+        let cipher = Arc::new(LocalCipher::open(
+            &data_dir.join("keys").join("secrets.key"),
+        )?);
         let items = Arc::new(SqliteItemStore::open(
             &data_dir.join("items.db"),
             Arc::clone(&clock),
@@ -75,6 +82,7 @@ impl Embedded {
             queue,
             bus,
             scheduler,
+            cipher,
         })
     }
 }

@@ -27,7 +27,8 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
     let api = plasma_gateway::admin::routes(api);
     let api = plasma_gateway::webhook_routes::routes(api, platform.webhooks.clone());
     let api = plasma_brand::routes::routes(api, platform.brand.clone());
-    let mut api = plasma_research::routes::routes(api, platform.research.clone());
+    let api = plasma_research::routes::routes(api, platform.research.clone());
+    let mut api = plasma_content::routes::routes(api, platform.content.clone());
     // The browser pages are for developers on the local runner; deployed, the API serves
     // only machine-readable routes.
     let local = platform.embedded.is_some();

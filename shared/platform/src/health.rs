@@ -49,12 +49,13 @@ async fn check(fut: impl Future<Output = PortResult<String>>) -> Check {
 }
 
 pub async fn report(p: &Platform) -> Health {
-    let (items, blobs, queue, bus, scheduler) = tokio::join!(
+    let (items, blobs, queue, bus, scheduler, secrets) = tokio::join!(
         check(p.items.health()),
         check(p.blobs.health()),
         check(p.queue.health()),
         check(p.bus.health()),
         check(p.scheduler.health()),
+        check(p.cipher.health()),
     );
     let adapters = BTreeMap::from([
         ("items".to_string(), items),
@@ -62,6 +63,7 @@ pub async fn report(p: &Platform) -> Health {
         ("queue".to_string(), queue),
         ("events".to_string(), bus),
         ("scheduler".to_string(), scheduler),
+        ("secrets".to_string(), secrets),
     ]);
     let healthy = adapters.values().all(|c| c.status == "ok");
     Health {

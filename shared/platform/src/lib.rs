@@ -2,6 +2,7 @@
 //! adapters for the configured backend and assembles the capabilities on top of them.
 
 pub mod api;
+pub mod content;
 pub mod graphql;
 pub mod health;
 pub mod housekeeping;
@@ -10,6 +11,7 @@ pub mod logging;
 pub mod openapi;
 pub mod pages;
 pub mod platform;
+pub mod publish;
 pub mod research;
 pub mod settings;
 pub mod topology;

@@ -51,6 +51,7 @@ pub fn build(specs: &[RouteSpec], local: bool) -> utoipa::openapi::OpenApi {
     doc.merge(plasma_gateway::webhook_routes::WebhookDoc::openapi());
     doc.merge(plasma_brand::routes::BrandDoc::openapi());
     doc.merge(plasma_research::routes::ResearchDoc::openapi());
+    doc.merge(plasma_content::routes::ContentDoc::openapi());
     if local {
         doc.merge(LocalDoc::openapi());
     }

@@ -1,15 +1,18 @@
 //! Adapters for the configured backend, behind the ports every capability depends on.
 
+use crate::content::{ResearchGrounding, UnconfiguredCipher};
 use crate::research::{ResearchModels, UnconfiguredIndex};
 use crate::settings::{BEDROCK_MODEL_ID_VAR, Settings};
 use crate::topology;
 use anyhow::Context;
 use plasma_aws::{BedrockLlm, OpenSearchConfig, OpenSearchIndex};
 use plasma_brand::scan::Brand;
+use plasma_content::{Content, ContentSettings};
 use plasma_core::{
-    AwsConfig, Backend, BlobStore, Clock, Config, EventBus, IdGen, ItemStore, Queue, Scheduler,
-    SearchIndex, SystemClock, UuidV7Ids,
+    AwsConfig, Backend, BlobStore, Cipher, Clock, Config, EventBus, IdGen, ItemStore, Queue,
+    Scheduler, SearchIndex, SystemClock, UuidV7Ids,
 };
+use plasma_publishing::{ConnectorSettings, Connectors};
 use plasma_embedded::Embedded;
 use plasma_gateway::api_keys::ApiKeys;
 use plasma_gateway::audit::AuditLog;
@@ -34,6 +37,8 @@ pub struct Platform {
     pub queue: Arc<dyn Queue>,
     pub bus: Arc<dyn EventBus>,
     pub scheduler: Arc<dyn Scheduler>,
+    /// Seals secrets (publishing credentials): KMS deployed, a key file locally.
+    pub cipher: Arc<dyn Cipher>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGen>,
     /// Set on the embedded runtime only: the runner drives its scheduler and upload route.
@@ -57,6 +62,8 @@ pub struct Platform {
     pub brand: Brand,
     /// Documents, search, the knowledge graph, answers and research jobs.
     pub research: Research,
+    /// Voice profiles, drafts, approvals, schedules, publishing and post metrics.
+    pub content: Content,
 }
 
 impl Platform {
@@ -104,6 +111,10 @@ impl Platform {
             }
             None => Arc::new(UnconfiguredIndex),
         };
+        let cipher: Arc<dyn Cipher> = match a.cipher {
+            Some(kms) => kms,
+            None => Arc::new(UnconfiguredCipher),
+        };
         let platform = Self::assemble(
             "aws",
             a.items,
@@ -111,6 +122,7 @@ impl Platform {
             a.queue,
             a.bus,
             a.scheduler,
+            cipher,
             index,
             clock,
             Arc::new(UuidV7Ids),
@@ -152,6 +164,7 @@ impl Platform {
             embedded.queue.clone(),
             embedded.bus.clone(),
             embedded.scheduler.clone(),
+            embedded.cipher.clone(),
             Arc::new(index),
             clock,
             ids,
@@ -168,6 +181,7 @@ impl Platform {
         queue: Arc<dyn Queue>,
         bus: Arc<dyn EventBus>,
         scheduler: Arc<dyn Scheduler>,
+        cipher: Arc<dyn Cipher>,
         index: Arc<dyn SearchIndex>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGen>,
@@ -213,10 +227,29 @@ impl Platform {
             topology::JOBS,
             ResearchSettings::default(),
         );
+        let content = Content {
+            items: items.clone(),
+            queue: queue.clone(),
+            scheduler: scheduler.clone(),
+            bus: bus.clone(),
+            cipher: cipher.clone(),
+            clock: clock.clone(),
+            ids: ids.clone(),
+            llm: None,
+            grounding: Some(Arc::new(ResearchGrounding(research.clone()))),
+            connectors: Arc::new(Connectors::new(ConnectorSettings {
+                egress,
+                ..ConnectorSettings::default()
+            })),
+            publish_queue: topology::PUBLISH.into(),
+            settings: Arc::new(ContentSettings::default()),
+        };
         Self {
             backend,
             brand,
             research,
+            content,
+            cipher,
             jwt: JwtVerifier::new(Vec::new(), egress, clock.clone()),
             claims: settings.gateway.claims,
             rate_limits: settings.rate_limits,
@@ -289,13 +322,34 @@ impl Platform {
             .build(self.aws_sdk.as_ref())
             .context("configuring the research models")?;
         self.research = self.research_with(self.research.index.clone(), models);
+        let connectors = ConnectorSettings {
+            egress,
+            ..settings.publishing
+        };
+        self.content = self.content_with(connectors, settings.content);
         Ok(self)
+    }
+
+    /// Content on this platform's research (for grounding and the LLM) and outbound policy.
+    fn content_with(&self, connectors: ConnectorSettings, settings: ContentSettings) -> Content {
+        let models = &self.research.models;
+        Content {
+            llm: models
+                .llm
+                .clone()
+                .map(|llm| (models.llm_provider.clone(), llm)),
+            grounding: Some(Arc::new(ResearchGrounding(self.research.clone()))),
+            connectors: Arc::new(Connectors::new(connectors)),
+            settings: Arc::new(settings),
+            ..self.content.clone()
+        }
     }
 
     /// Research over another search index (tests on the AWS backend, where OpenSearch has
     /// no emulator, swap in the embedded one).
     pub fn with_search_index(mut self, index: Arc<dyn SearchIndex>) -> Self {
         self.research = self.research_with(index, self.research.models.clone());
+        self.content.grounding = Some(Arc::new(ResearchGrounding(self.research.clone())));
         self
     }
 
@@ -340,3 +394,4 @@ impl Platform {
         }
     }
 }
+

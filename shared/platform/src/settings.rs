@@ -33,6 +33,10 @@ pub struct Settings {
     pub bedrock_model_id: Option<String>,
     /// Research's embedder, LLM and graph extraction.
     pub research: ResearchModels,
+    /// Publishing retries and the metrics window.
+    pub content: plasma_content::ContentSettings,
+    /// Publishing connectors' timeout and API hosts; `egress` is replaced as for webhooks.
+    pub publishing: plasma_publishing::ConnectorSettings,
 }
 
 impl Settings {
@@ -61,6 +65,8 @@ impl Settings {
                 ..BrandSettings::default()
             },
             research: ResearchModels::from_env(secret(BEDROCK_MODEL_ID_VAR).as_deref())?,
+            content: plasma_content::ContentSettings::default(),
+            publishing: plasma_publishing::ConnectorSettings::default(),
             bedrock_model_id: secret(BEDROCK_MODEL_ID_VAR),
         })
     }

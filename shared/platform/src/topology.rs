@@ -19,7 +19,13 @@ pub const INGEST_DLQ: &str = "ingest-dlq";
 /// Six times the research-ingest function's 120 s timeout (template.yaml).
 pub const INGEST_VISIBILITY: Duration = Duration::from_secs(720);
 
-pub const QUEUE_NAMES: [&str; 4] = [JOBS, JOBS_DLQ, INGEST, INGEST_DLQ];
+/// Publishing: fired one-time schedules and publish retries.
+pub const PUBLISH: &str = "publish";
+pub const PUBLISH_DLQ: &str = "publish-dlq";
+/// Six times the content-publish function's 60 s timeout (template.yaml).
+pub const PUBLISH_VISIBILITY: Duration = Duration::from_secs(360);
+
+pub const QUEUE_NAMES: [&str; 6] = [JOBS, JOBS_DLQ, INGEST, INGEST_DLQ, PUBLISH, PUBLISH_DLQ];
 
 pub fn queues() -> Vec<QueueSpec> {
     vec![
@@ -44,6 +50,18 @@ pub fn queues() -> Vec<QueueSpec> {
         QueueSpec {
             name: INGEST_DLQ.into(),
             visibility_timeout: INGEST_VISIBILITY,
+            max_receives: u32::MAX,
+            dead_letter: None,
+        },
+        QueueSpec {
+            name: PUBLISH.into(),
+            visibility_timeout: PUBLISH_VISIBILITY,
+            max_receives: MAX_RECEIVES,
+            dead_letter: Some(PUBLISH_DLQ.into()),
+        },
+        QueueSpec {
+            name: PUBLISH_DLQ.into(),
+            visibility_timeout: PUBLISH_VISIBILITY,
             max_receives: u32::MAX,
             dead_letter: None,
         },
@@ -72,6 +90,12 @@ pub fn recurring() -> Vec<Recurring> {
         Recurring {
             name: "brand-reports".into(),
             expression: "cron(0 6 ? * 2 *)".into(),
+        },
+        // Platforms update their counts continuously; hourly is fresh enough for reports
+        // and far inside every API's rate limits.
+        Recurring {
+            name: "content-metrics".into(),
+            expression: "rate(1 hour)".into(),
         },
     ]
 }

@@ -117,6 +117,7 @@ impl Server {
             tokio::spawn(async move { http.await.context("serving HTTP") }),
             tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
             tokio::spawn(workers::ingest(platform.clone(), stop_rx.clone())),
+            tokio::spawn(workers::publish(platform.clone(), stop_rx.clone())),
             tokio::spawn(workers::schedules(platform.clone(), embedded, stop_rx)),
         ];
         Ok(Self {

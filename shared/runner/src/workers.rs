@@ -39,6 +39,21 @@ pub async fn ingest(platform: Platform, stop: watch::Receiver<bool>) -> anyhow::
     .await
 }
 
+/// The publish queue: fired content schedules and publish retries, handed to the
+/// content-publish function's handler.
+pub async fn publish(platform: Platform, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    consume(
+        platform,
+        topology::PUBLISH,
+        topology::PUBLISH_VISIBILITY,
+        stop,
+        |p, event| async move {
+            content_publish::handler(&p, LambdaEvent::new(event, Context::default())).await
+        },
+    )
+    .await
+}
+
 async fn consume<F, Fut>(
     platform: Platform,
     queue: &'static str,
@@ -201,6 +216,17 @@ async fn fire(platform: &Platform, name: &str) {
                         skipped = report.skipped,
                         failed = report.failed,
                         "weekly reports archived"
+                    )
+                })
+        }
+        "content-metrics" => {
+            content_metrics::handler(platform, LambdaEvent::new(event, Context::default()))
+                .await
+                .map(|run| {
+                    tracing::info!(
+                        refreshed = run.refreshed,
+                        failed = run.failed,
+                        "post metrics refreshed"
                     )
                 })
         }

@@ -20,6 +20,7 @@ pub enum ResearchAskMode {
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ResearchSearchMode {
+    #[graphql(name = "BM25")]
     Bm25,
     Vector,
     Hybrid,

@@ -1,0 +1,104 @@
+use super::{filler, found, run};
+use crate::codes::THREAD_SPLIT;
+use crate::{Channel, split_thread, x_weighted_length};
+
+/// The part without its " k/n" suffix, checking the numbering on the way.
+fn body<'p>(part: &'p str, k: usize, n: usize) -> &'p str {
+    let suffix = format!(" {k}/{n}");
+    part.strip_suffix(&suffix)
+        .unwrap_or_else(|| panic!("{part:?} ends with {suffix:?}"))
+}
+
+fn words_of(parts: &[String]) -> Vec<&str> {
+    let n = parts.len();
+    parts
+        .iter()
+        .enumerate()
+        .flat_map(|(k, p)| body(p, k + 1, n).split_whitespace())
+        .collect()
+}
+
+fn sentences(count: usize) -> String {
+    (1..=count)
+        .map(|i| format!("Sentence number {i} tells one short part of the longer story."))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn parts_fit_are_numbered_and_keep_every_word() {
+    let url = format!("https://example.com/{}", "a".repeat(120));
+    let text = format!("{} Read more at {url} today. {}", sentences(6), sentences(4));
+    assert!(x_weighted_length(&text) > 280);
+    let parts = split_thread(&text, 280);
+    assert!(parts.len() > 1);
+    for part in &parts {
+        assert!(x_weighted_length(part) <= 280, "{part:?}");
+    }
+    assert_eq!(words_of(&parts), text.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(parts.iter().filter(|p| p.contains(&url)).count(), 1);
+}
+
+#[test]
+fn parts_break_between_sentences_when_they_can() {
+    let text = sentences(12);
+    let parts = split_thread(&text, 280);
+    let n = parts.len();
+    for (k, part) in parts.iter().enumerate() {
+        assert!(body(part, k + 1, n).ends_with("story."), "{part:?}");
+    }
+}
+
+#[test]
+fn a_sentence_longer_than_a_post_breaks_between_words() {
+    let text = filler(700);
+    let parts = split_thread(&text, 280);
+    assert_eq!(parts.len(), 3);
+    for part in &parts {
+        assert!(x_weighted_length(part) <= 280);
+        assert!(!part.contains("wo "), "{part:?}");
+    }
+    assert_eq!(words_of(&parts), text.split_whitespace().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_word_longer_than_a_post_breaks_between_characters_not_inside_emoji() {
+    let text = "日本語👍🏽".repeat(60);
+    let parts = split_thread(&text, 280);
+    let n = parts.len();
+    let mut joined = String::new();
+    for (k, part) in parts.iter().enumerate() {
+        assert!(x_weighted_length(part) <= 280, "{part:?}");
+        joined.push_str(body(part, k + 1, n));
+    }
+    assert_eq!(joined, text);
+    assert!(parts.iter().all(|p| !p.starts_with('\u{1F3FD}')));
+}
+
+#[test]
+fn numbering_widens_for_ten_parts_or_more() {
+    let text = sentences(60);
+    let parts = split_thread(&text, 280);
+    assert!(parts.len() >= 10, "{}", parts.len());
+    let n = parts.len();
+    for (k, part) in parts.iter().enumerate() {
+        assert!(x_weighted_length(part) <= 280);
+        body(part, k + 1, n);
+    }
+}
+
+#[test]
+fn text_that_fits_stays_whole_and_blank_text_has_no_parts() {
+    assert_eq!(split_thread("  Short post.  ", 280), ["Short post."]);
+    assert!(split_thread(" \n ", 280).is_empty());
+}
+
+#[test]
+fn an_over_limit_x_post_reports_its_thread() {
+    let text = sentences(8);
+    let report = run(&text, Channel::X);
+    let thread = report.thread.clone().expect("thread");
+    assert_eq!(thread, split_thread(&text, 280));
+    assert_eq!(report.stats.thread_parts, Some(thread.len()));
+    assert_eq!(found(&report, THREAD_SPLIT).len(), 1);
+}
