@@ -45,7 +45,15 @@ fn team(app: &TestApp, tenant: &str) -> Team {
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    json(app.post(path).bearer_auth(token).json(&body).send().await.unwrap()).await
+    json(
+        app.post(path)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
 async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
@@ -59,7 +67,13 @@ async fn draft(app: &TestApp, token: &str, body: Value) -> Vec<Value> {
 }
 
 async fn move_to(app: &TestApp, token: &str, id: &str, body: Value) -> (u16, Value) {
-    post(app, token, &format!("/content/items/{id}/transitions"), body).await
+    post(
+        app,
+        token,
+        &format!("/content/items/{id}/transitions"),
+        body,
+    )
+    .await
 }
 
 /// Submitted by the editor and approved by someone else.
@@ -84,7 +98,13 @@ async fn connect(app: &TestApp, token: &str, destination: &str, credentials: Val
 
 async fn schedule_now(app: &TestApp, token: &str, id: &str) -> Value {
     let at = (Utc::now() + chrono::Duration::milliseconds(500)).to_rfc3339();
-    let (status, item) = post(app, token, &format!("/content/items/{id}/schedule"), json!({"at": at})).await;
+    let (status, item) = post(
+        app,
+        token,
+        &format!("/content/items/{id}/schedule"),
+        json!({"at": at}),
+    )
+    .await;
     assert_eq!(status, 200, "{item}");
     assert_eq!(item["status"], "scheduled");
     item
@@ -114,7 +134,11 @@ async fn a_brief_becomes_a_grounded_draft_then_a_published_post_with_metrics() {
         "dont": ["Overpromise"], "banned_terms": ["cheap"], "required_terms": ["Results may vary."],
         "reading_grade": 12, "example_posts": ["Our engines fly again and again."]
     })).await;
-    assert_eq!((status, profile["version"].as_u64()), (201, Some(1)), "{profile}");
+    assert_eq!(
+        (status, profile["version"].as_u64()),
+        (201, Some(1)),
+        "{profile}"
+    );
     let profile_id = profile["id"].as_str().unwrap();
 
     let drafts = draft(&app, &team.editor, json!({
@@ -131,7 +155,11 @@ async fn a_brief_becomes_a_grounded_draft_then_a_published_post_with_metrics() {
         assert_eq!(provenance["provider"], "builtin-composer", "{d}");
         assert!(!provenance["prompt_version"].as_str().unwrap().is_empty());
         assert_eq!(provenance["profile_version"], 1);
-        assert_eq!(provenance["sources"][0]["document_id"], doc_id.as_str(), "grounded: {d}");
+        assert_eq!(
+            provenance["sources"][0]["document_id"],
+            doc_id.as_str(),
+            "grounded: {d}"
+        );
         let text = format!("{} {}", d["body"], d["thread"]);
         assert!(text.contains("Results may vary."), "the disclaimer: {d}");
         assert!(!text.to_lowercase().contains("cheap"), "a banned term: {d}");
@@ -152,17 +180,57 @@ async fn a_brief_becomes_a_grounded_draft_then_a_published_post_with_metrics() {
     assert_eq!(status, 200, "{item}");
     assert_eq!(item["compliance"]["passed"], true);
     let (status, problem) = move_to(&app, &team.editor, id, json!({"to": "approved"})).await;
-    assert_eq!((status, problem["code"].as_str()), (403, Some("forbidden")), "{problem}");
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("forbidden")),
+        "{problem}"
+    );
     let own = app.token_as("acme", EDITOR, &["admin"]);
     let (status, problem) = move_to(&app, &own, id, json!({"to": "approved"})).await;
-    assert_eq!((status, problem["code"].as_str()), (403, Some("own_submission")), "{problem}");
-    let (status, item) = move_to(&app, &team.approver, id, json!({"to": "approved", "comment": "Ship it"})).await;
-    assert_eq!((status, item["status"].as_str()), (200, Some("approved")), "{item}");
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("own_submission")),
+        "{problem}"
+    );
+    let (status, item) = move_to(
+        &app,
+        &team.approver,
+        id,
+        json!({"to": "approved", "comment": "Ship it"}),
+    )
+    .await;
+    assert_eq!(
+        (status, item["status"].as_str()),
+        (200, Some("approved")),
+        "{item}"
+    );
+    // The X variant is a thread: each post is held to 280, not the whole.
+    let x = drafts.iter().find(|d| d["channel"] == "x").unwrap();
+    assert!(x["thread"].as_array().unwrap().len() >= 2, "{x}");
+    let (status, item) = move_to(
+        &app,
+        &team.editor,
+        x["id"].as_str().unwrap(),
+        json!({"to": "in_review"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{item}");
+    assert_eq!(item["compliance"]["passed"], true, "{item}");
 
     // Credentials are sealed and never shown again.
-    connect(&app, &team.approver, "mastodon", json!({"token": TOKEN, "base_url": platforms_url})).await;
+    connect(
+        &app,
+        &team.approver,
+        "mastodon",
+        json!({"token": TOKEN, "base_url": platforms_url}),
+    )
+    .await;
     let (_, destinations) = get(&app, &team.approver, "/content/destinations").await;
-    assert_eq!(destinations["items"][0]["fields"], json!(["token", "base_url"]), "{destinations}");
+    assert_eq!(
+        destinations["items"][0]["fields"],
+        json!(["token", "base_url"]),
+        "{destinations}"
+    );
     assert!(!destinations.to_string().contains(TOKEN), "{destinations}");
 
     schedule_now(&app, &team.approver, id).await;
@@ -171,16 +239,42 @@ async fn a_brief_becomes_a_grounded_draft_then_a_published_post_with_metrics() {
     let created = platforms.created("mastodon");
     assert_eq!(created.len(), 1, "{created:?}");
     assert_eq!(item["publish"]["result"]["id"], created[0].id.as_str());
-    assert!(item["publish"]["result"]["url"].as_str().unwrap().starts_with("https://mastodon.example/"));
+    assert!(
+        item["publish"]["result"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://mastodon.example/")
+    );
     assert!(created[0].text.contains("Results may vary."));
     assert_eq!(platforms.problems(), Vec::<String>::new());
     let (_, activity) = get(&app, &team.editor, &format!("/content/items/{id}/activity")).await;
-    let moves: Vec<&str> = activity["items"].as_array().unwrap().iter().filter_map(|a| a["to"].as_str()).collect();
-    assert_eq!(moves, ["in_review", "approved", "scheduled", "published"], "{activity}");
+    let moves: Vec<&str> = activity["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["to"].as_str())
+        .collect();
+    assert_eq!(
+        moves,
+        ["in_review", "approved", "scheduled", "published"],
+        "{activity}"
+    );
 
     // The hourly metrics job, fed its EventBridge event.
-    let event = serde_json::from_str(&std::fs::read_to_string(format!("{}/../events/content-metrics.json", env!("CARGO_MANIFEST_DIR"))).unwrap()).unwrap();
-    let run = content_metrics::handler(app.server.platform(), lambda_runtime::LambdaEvent::new(event, Default::default())).await.unwrap();
+    let event = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../events/content-metrics.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let run = content_metrics::handler(
+        app.server.platform(),
+        lambda_runtime::LambdaEvent::new(event, Default::default()),
+    )
+    .await
+    .unwrap();
     assert_eq!(run.refreshed, 1, "{run:?}");
     let (status, analytics) = get(&app, &team.editor, "/content/analytics").await;
     assert_eq!(status, 200, "{analytics}");
@@ -193,12 +287,31 @@ async fn a_brief_becomes_a_grounded_draft_then_a_published_post_with_metrics() {
 
     // The calendar shows it, also as ICS.
     let (_, calendar) = get(&app, &team.editor, "/content/calendar").await;
-    let entry = calendar["items"].as_array().unwrap().iter().find(|e| e["id"] == id).cloned().unwrap();
+    let entry = calendar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id)
+        .cloned()
+        .unwrap();
     assert_eq!(entry["status"], "published");
-    let ics = app.get("/content/calendar.ics").bearer_auth(&team.editor).send().await.unwrap();
-    assert!(ics.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    let ics = app
+        .get("/content/calendar.ics")
+        .bearer_auth(&team.editor)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        ics.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
     let ics = ics.text().await.unwrap();
-    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains(&format!("UID:{id}@")), "{ics}");
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains(&format!("UID:{id}@")),
+        "{ics}"
+    );
     app.stop().await;
 }
 
@@ -207,13 +320,33 @@ async fn retries_after_a_5xx_or_a_timeout_never_post_twice() {
     let (platforms_url, platforms) = Platforms::start().await;
     let app = TestApp::spawn_with(settings(&platforms_url)).await;
     let team = team(&app, "acme");
-    let drafts = draft(&app, &team.editor, json!({"topic": "Reusable rocket engines", "channels": ["blog", "mastodon"]})).await;
-    let ids: Vec<String> = drafts.iter().map(|d| d["id"].as_str().unwrap().to_string()).collect();
+    let drafts = draft(
+        &app,
+        &team.editor,
+        json!({"topic": "Reusable rocket engines", "channels": ["blog", "mastodon"]}),
+    )
+    .await;
+    let ids: Vec<String> = drafts
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
     for id in &ids {
         approve(&app, &team, id).await;
     }
-    connect(&app, &team.approver, "wordpress", json!({"username": WP_USER, "password": WP_PASSWORD, "base_url": platforms_url})).await;
-    connect(&app, &team.approver, "mastodon", json!({"token": TOKEN, "base_url": platforms_url})).await;
+    connect(
+        &app,
+        &team.approver,
+        "wordpress",
+        json!({"username": WP_USER, "password": WP_PASSWORD, "base_url": platforms_url}),
+    )
+    .await;
+    connect(
+        &app,
+        &team.approver,
+        "mastodon",
+        json!({"token": TOKEN, "base_url": platforms_url}),
+    )
+    .await;
     // WordPress: a 503, then a post it makes but answers too late; Mastodon: too late.
     platforms.script("wordpress", &[Script::Unavailable, Script::AcceptThenHang]);
     platforms.script("mastodon", &[Script::AcceptThenHang]);
@@ -225,10 +358,18 @@ async fn retries_after_a_5xx_or_a_timeout_never_post_twice() {
         assert_eq!(item["status"], "published", "{platform}: {item}");
         let created = platforms.created(platform);
         assert_eq!(created.len(), 1, "{platform} posted twice: {created:?}");
-        assert_eq!(item["publish"]["result"]["id"], created[0].id.as_str(), "{platform}");
+        assert_eq!(
+            item["publish"]["result"]["id"],
+            created[0].id.as_str(),
+            "{platform}"
+        );
         assert!(item["publish"]["attempts"].as_u64().unwrap() >= 2, "{item}");
     }
-    assert_eq!(platforms.attempts("wordpress"), 2, "the third attempt found the post instead of posting");
+    assert_eq!(
+        platforms.attempts("wordpress"),
+        2,
+        "the third attempt found the post instead of posting"
+    );
     assert_eq!(platforms.problems(), Vec::<String>::new());
     app.stop().await;
 }
@@ -238,26 +379,56 @@ async fn an_expired_token_fails_the_item_with_a_clear_reason() {
     let (platforms_url, platforms) = Platforms::start().await;
     let app = TestApp::spawn_with(settings(&platforms_url)).await;
     let team = team(&app, "acme");
-    let id = draft(&app, &team.editor, json!({"topic": "Launch window update", "channels": ["linkedin"]})).await[0]["id"]
+    let id = draft(
+        &app,
+        &team.editor,
+        json!({"topic": "Launch window update", "channels": ["linkedin"]}),
+    )
+    .await[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
     approve(&app, &team, &id).await;
-    connect(&app, &team.approver, "linkedin", json!({"token": "expired-token", "account": LINKEDIN_AUTHOR})).await;
+    connect(
+        &app,
+        &team.approver,
+        "linkedin",
+        json!({"token": "expired-token", "account": LINKEDIN_AUTHOR}),
+    )
+    .await;
     schedule_now(&app, &team.approver, &id).await;
     let item = settled(&app, &team.editor, &id).await;
     assert_eq!(item["status"], "failed", "{item}");
-    assert!(item["reason"].as_str().unwrap().contains("expired"), "{item}");
+    assert!(
+        item["reason"].as_str().unwrap().contains("expired"),
+        "{item}"
+    );
     assert!(item["publish"].get("result").is_none(), "{item}");
     assert_eq!(platforms.created("linkedin").len(), 0);
-    assert_eq!(platforms.attempts("linkedin"), 1, "an expired token is not retried");
+    assert_eq!(
+        platforms.attempts("linkedin"),
+        1,
+        "an expired token is not retried"
+    );
     assert_eq!(platforms.problems(), Vec::<String>::new());
     // Reconnected, it can be rescheduled and goes out.
-    connect(&app, &team.approver, "linkedin", json!({"token": TOKEN, "account": LINKEDIN_AUTHOR})).await;
+    connect(
+        &app,
+        &team.approver,
+        "linkedin",
+        json!({"token": TOKEN, "account": LINKEDIN_AUTHOR}),
+    )
+    .await;
     schedule_now(&app, &team.approver, &id).await;
     let item = settled(&app, &team.editor, &id).await;
     assert_eq!(item["status"], "published", "{item}");
-    assert!(item["publish"]["result"]["id"].as_str().unwrap().starts_with("urn:li:share:"), "{item}");
+    assert!(
+        item["publish"]["result"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:li:share:"),
+        "{item}"
+    );
     app.stop().await;
 }
 
@@ -265,59 +436,142 @@ async fn an_expired_token_fails_the_item_with_a_clear_reason() {
 async fn the_workflow_refuses_illegal_moves_and_keeps_every_version() {
     let app = TestApp::spawn().await;
     let team = team(&app, "acme");
-    let (_, profile) = post(&app, &team.editor, "/content/profiles", json!({"name": "Plain", "banned_terms": ["guaranteed"]})).await;
+    let (_, profile) = post(
+        &app,
+        &team.editor,
+        "/content/profiles",
+        json!({"name": "Plain", "banned_terms": ["guaranteed"]}),
+    )
+    .await;
     let profile_id = profile["id"].as_str().unwrap();
-    let item = &draft(&app, &team.editor, json!({"topic": "Engine reliability", "channels": ["linkedin"], "profile_id": profile_id})).await[0];
+    let item = &draft(
+        &app,
+        &team.editor,
+        json!({"topic": "Engine reliability", "channels": ["linkedin"], "profile_id": profile_id}),
+    )
+    .await[0];
     let id = item["id"].as_str().unwrap();
 
     let (status, problem) = move_to(&app, &team.approver, id, json!({"to": "approved"})).await;
     assert_eq!(status, 409, "{problem}");
     assert_eq!(problem["code"], "illegal_transition");
     assert_eq!(problem["allowed"], json!(["in_review"]));
-    let (status, problem) = post(&app, &team.approver, &format!("/content/items/{id}/schedule"), json!({"at": "2030-01-01T09:00:00Z"})).await;
-    assert_eq!((status, problem["code"].as_str()), (409, Some("illegal_transition")), "{problem}");
+    let (status, problem) = post(
+        &app,
+        &team.approver,
+        &format!("/content/items/{id}/schedule"),
+        json!({"at": "2030-01-01T09:00:00Z"}),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("illegal_transition")),
+        "{problem}"
+    );
 
     // A banned term inside punctuation blocks submission, with the finding.
     let response = app.patch(&format!("/content/items/{id}")).bearer_auth(&team.editor)
         .json(&json!({"body": "Our engines fly ten times (guaranteed!) and land softly.", "note": "punchier"}))
         .send().await.unwrap();
     let (status, edited) = json(response).await;
-    assert_eq!((status, edited["version"].as_u64()), (200, Some(2)), "{edited}");
+    assert_eq!(
+        (status, edited["version"].as_u64()),
+        (200, Some(2)),
+        "{edited}"
+    );
     let (status, problem) = move_to(&app, &team.editor, id, json!({"to": "in_review"})).await;
-    assert_eq!((status, problem["code"].as_str()), (422, Some("not_compliant")), "{problem}");
-    let banned = problem["findings"].as_array().unwrap().iter().find(|f| f["code"] == "banned_term").cloned();
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("not_compliant")),
+        "{problem}"
+    );
+    let banned = problem["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "banned_term")
+        .cloned();
     assert!(banned.is_some(), "{problem}");
     assert_eq!(banned.unwrap()["span"], json!({"start": 27, "end": 37}));
 
-    let response = app.patch(&format!("/content/items/{id}")).bearer_auth(&team.editor)
+    let response = app
+        .patch(&format!("/content/items/{id}"))
+        .bearer_auth(&team.editor)
         .json(&json!({"body": "Our engines fly ten times and land softly.", "rev": edited["rev"]}))
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     let (status, edited) = json(response).await;
-    assert_eq!((status, edited["version"].as_u64()), (200, Some(3)), "{edited}");
+    assert_eq!(
+        (status, edited["version"].as_u64()),
+        (200, Some(3)),
+        "{edited}"
+    );
     // A stale revision is refused rather than overwriting the newer text.
-    let response = app.patch(&format!("/content/items/{id}")).bearer_auth(&team.editor)
-        .json(&json!({"body": "Lost update", "rev": 1})).send().await.unwrap();
+    let response = app
+        .patch(&format!("/content/items/{id}"))
+        .bearer_auth(&team.editor)
+        .json(&json!({"body": "Lost update", "rev": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 409);
 
     let (status, _) = move_to(&app, &team.editor, id, json!({"to": "in_review"})).await;
     assert_eq!(status, 200);
     let (status, problem) = move_to(&app, &team.approver, id, json!({"to": "draft"})).await;
-    assert_eq!((status, problem["field"].as_str()), (400, Some("comment")), "{problem}");
-    let (status, back) = move_to(&app, &team.approver, id, json!({"to": "draft", "comment": "Add a source"})).await;
-    assert_eq!((status, back["status"].as_str()), (200, Some("draft")), "{back}");
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (400, Some("comment")),
+        "{problem}"
+    );
+    let (status, back) = move_to(
+        &app,
+        &team.approver,
+        id,
+        json!({"to": "draft", "comment": "Add a source"}),
+    )
+    .await;
+    assert_eq!(
+        (status, back["status"].as_str()),
+        (200, Some("draft")),
+        "{back}"
+    );
 
     let (_, versions) = get(&app, &team.editor, &format!("/content/items/{id}/versions")).await;
     assert_eq!(versions["items"].as_array().unwrap().len(), 3, "{versions}");
-    let (status, diff) = get(&app, &team.editor, &format!("/content/items/{id}/diff?from=2&to=3")).await;
+    let (status, diff) = get(
+        &app,
+        &team.editor,
+        &format!("/content/items/{id}/diff?from=2&to=3"),
+    )
+    .await;
     assert_eq!(status, 200, "{diff}");
-    assert!(diff["unified"].as_str().unwrap().contains("-Our engines fly ten times (guaranteed!) and land softly."), "{diff}");
+    assert!(
+        diff["unified"]
+            .as_str()
+            .unwrap()
+            .contains("-Our engines fly ten times (guaranteed!) and land softly."),
+        "{diff}"
+    );
     assert_eq!(diff["deleted_words"], 1, "{diff}");
-    let (status, _) = get(&app, &team.editor, &format!("/content/items/{id}/diff?from=9")).await;
+    let (status, _) = get(
+        &app,
+        &team.editor,
+        &format!("/content/items/{id}/diff?from=9"),
+    )
+    .await;
     assert_eq!(status, 404);
 
     // Viewers read but do not write; other tenants see nothing.
     let viewer = app.token("acme", &["viewer"]);
-    let response = app.patch(&format!("/content/items/{id}")).bearer_auth(&viewer).json(&json!({"body": "x"})).send().await.unwrap();
+    let response = app
+        .patch(&format!("/content/items/{id}"))
+        .bearer_auth(&viewer)
+        .json(&json!({"body": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 403);
     let stranger = app.token("globex", &["admin"]);
     let (status, _) = get(&app, &stranger, &format!("/content/items/{id}")).await;
@@ -331,17 +585,34 @@ async fn the_check_applies_channel_limits_case_by_case() {
     let t = app.token("acme", &["viewer"]);
     let check = |text: String, channel: &'static str| {
         let (app, t) = (&app, t.clone());
-        async move { post(app, &t, "/content/check", json!({"text": text, "channel": channel})).await }
+        async move {
+            post(
+                app,
+                &t,
+                "/content/check",
+                json!({"text": text, "channel": channel}),
+            )
+            .await
+        }
     };
     let errors = |report: &Value| -> Vec<String> {
-        report["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").map(|f| f["code"].as_str().unwrap().to_string()).collect()
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
     };
     let (status, ok) = check("a".repeat(280), "x").await;
     assert_eq!(status, 200, "{ok}");
     assert_eq!(errors(&ok), Vec::<String>::new(), "{ok}");
     let (_, over) = check("a".repeat(281), "x").await;
     assert_eq!(errors(&over), ["over_limit"], "{over}");
-    assert!(over["thread"].as_array().unwrap().len() >= 2, "a thread is offered: {over}");
+    assert!(
+        over["thread"].as_array().unwrap().len() >= 2,
+        "a thread is offered: {over}"
+    );
     // A URL counts 23 however long it is.
     let url = format!("https://example.com/{}", "p".repeat(80));
     let (_, linked) = check(format!("{} {url}", "a".repeat(256)), "x").await;
@@ -349,8 +620,18 @@ async fn the_check_applies_channel_limits_case_by_case() {
     assert_eq!(errors(&linked), Vec::<String>::new(), "{linked}");
     let (_, long) = check("word ".repeat(601), "linkedin").await;
     assert_eq!(errors(&long), ["over_limit"], "{long}");
-    let (status, problem) = post(&app, &t, "/content/check", json!({"text": "hi", "channel": "fax"})).await;
-    assert_eq!((status, problem["field"].as_str()), (400, Some("channel")), "{problem}");
+    let (status, problem) = post(
+        &app,
+        &t,
+        "/content/check",
+        json!({"text": "hi", "channel": "fax"}),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (400, Some("channel")),
+        "{problem}"
+    );
     app.stop().await;
 }
 
@@ -361,18 +642,53 @@ async fn campaigns_plan_dated_posts_onto_the_calendar() {
     let (status, campaign) = post(&app, &t, "/content/campaigns", json!({"name": "Spring launch", "goals": ["launch awareness", "demo signups"], "start": "2030-03-04", "end": "2030-03-17", "timezone": "Europe/Oslo"})).await;
     assert_eq!(status, 201, "{campaign}");
     let cid = campaign["id"].as_str().unwrap();
-    let (status, problem) = post(&app, &t, &format!("/content/campaigns/{cid}/plan"), json!({"cadence": [{"channel": "linkedin", "per_week": 0}]})).await;
-    assert_eq!((status, problem["field"].as_str()), (400, Some("cadence[0].per_week")), "{problem}");
+    let (status, problem) = post(
+        &app,
+        &t,
+        &format!("/content/campaigns/{cid}/plan"),
+        json!({"cadence": [{"channel": "linkedin", "per_week": 0}]}),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (400, Some("cadence[0].per_week")),
+        "{problem}"
+    );
     let (status, plan) = post(&app, &t, &format!("/content/campaigns/{cid}/plan"), json!({"cadence": [{"channel": "linkedin", "per_week": 2}, {"channel": "x", "per_week": 3}], "owners": ["erin", "sam"]})).await;
     assert_eq!(status, 201, "{plan}");
     let items = plan["items"].as_array().unwrap();
     assert_eq!(items.len(), 10, "two weeks of 2 + 3 posts: {plan}");
-    assert!(items.iter().all(|i| i["status"] == "draft" && i["campaign_id"] == cid && i["timezone"] == "Europe/Oslo"));
+    assert!(items.iter().all(|i| i["status"] == "draft"
+        && i["campaign_id"] == cid
+        && i["timezone"] == "Europe/Oslo"));
     // 09:00 in Oslo in March (UTC+1) is 08:00Z.
-    assert!(items.iter().any(|i| i["channel"] == "linkedin" && i["planned_at"].as_str().unwrap().contains("T08:00:00")), "{plan}");
-    let (_, calendar) = get(&app, &t, &format!("/content/calendar?from=2030-03-01T00:00:00Z&to=2030-04-01T00:00:00Z&campaign_id={cid}")).await;
-    assert_eq!(calendar["items"].as_array().unwrap().len(), 10, "{calendar}");
-    let ics = app.get("/content/calendar.ics?from=2030-03-01T00:00:00Z&to=2030-04-01T00:00:00Z").bearer_auth(&t).send().await.unwrap().text().await.unwrap();
+    assert!(
+        items.iter().any(|i| i["channel"] == "linkedin"
+            && i["planned_at"].as_str().unwrap().contains("T08:00:00")),
+        "{plan}"
+    );
+    let (_, calendar) = get(
+        &app,
+        &t,
+        &format!(
+            "/content/calendar?from=2030-03-01T00:00:00Z&to=2030-04-01T00:00:00Z&campaign_id={cid}"
+        ),
+    )
+    .await;
+    assert_eq!(
+        calendar["items"].as_array().unwrap().len(),
+        10,
+        "{calendar}"
+    );
+    let ics = app
+        .get("/content/calendar.ics?from=2030-03-01T00:00:00Z&to=2030-04-01T00:00:00Z")
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 10, "{ics}");
     assert!(ics.lines().all(|l| l.len() <= 75), "folded at 75 octets");
     app.stop().await;

@@ -57,7 +57,10 @@ impl Platforms {
         let app = Router::new()
             .route("/api/v1/statuses", post(mastodon_create))
             .route("/api/v1/statuses/{id}", get(mastodon_status))
-            .route("/wp-json/wp/v2/posts", post(wordpress_create).get(wordpress_find))
+            .route(
+                "/wp-json/wp/v2/posts",
+                post(wordpress_create).get(wordpress_find),
+            )
             .route("/rest/posts", post(linkedin_create))
             .route("/2/tweets", post(x_create).get(x_metrics))
             .with_state(platforms.clone());
@@ -68,16 +71,31 @@ impl Platforms {
     }
 
     pub fn script(&self, platform: &'static str, steps: &[Script]) {
-        self.0.lock().unwrap().scripts.insert(platform, steps.to_vec());
+        self.0
+            .lock()
+            .unwrap()
+            .scripts
+            .insert(platform, steps.to_vec());
     }
 
     pub fn created(&self, platform: &str) -> Vec<Created> {
         let inner = self.0.lock().unwrap();
-        inner.created.iter().filter(|c| c.platform == platform).cloned().collect()
+        inner
+            .created
+            .iter()
+            .filter(|c| c.platform == platform)
+            .cloned()
+            .collect()
     }
 
     pub fn attempts(&self, platform: &'static str) -> usize {
-        self.0.lock().unwrap().attempts.get(platform).copied().unwrap_or(0)
+        self.0
+            .lock()
+            .unwrap()
+            .attempts
+            .get(platform)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Requests that broke the platform's documented contract.
@@ -135,7 +153,11 @@ async fn hang() {
 
 async fn mastodon_create(State(p): State<Platforms>, headers: HeaderMap, body: Bytes) -> Response {
     if bearer(&headers) != Some(TOKEN) {
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "The access token is invalid"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"error": "The access token is invalid"})),
+        )
+            .into_response();
     }
     let Some(key) = header(&headers, "idempotency-key").map(str::to_owned) else {
         return p.problem("mastodon: no Idempotency-Key".into());
@@ -166,19 +188,25 @@ async fn mastodon_create(State(p): State<Platforms>, headers: HeaderMap, body: B
     axum::Json(json!({"id": id, "url": format!("https://mastodon.example/@brand/{id}"), "content": status})).into_response()
 }
 
-async fn mastodon_status(State(p): State<Platforms>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn mastodon_status(
+    State(p): State<Platforms>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if bearer(&headers) != Some(TOKEN) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     if !p.created("mastodon").iter().any(|c| c.id == id) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    axum::Json(json!({"id": id, "favourites_count": 12, "replies_count": 3, "reblogs_count": 5})).into_response()
+    axum::Json(json!({"id": id, "favourites_count": 12, "replies_count": 3, "reblogs_count": 5}))
+        .into_response()
 }
 
 fn wordpress_auth(headers: &HeaderMap) -> bool {
     use base64::Engine;
-    let expected = base64::engine::general_purpose::STANDARD.encode(format!("{WP_USER}:{WP_PASSWORD}"));
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(format!("{WP_USER}:{WP_PASSWORD}"));
     header(headers, "authorization") == Some(format!("Basic {expected}").as_str())
 }
 
@@ -207,7 +235,11 @@ async fn wordpress_create(State(p): State<Platforms>, headers: HeaderMap, body: 
     (StatusCode::CREATED, axum::Json(json!({"id": id.parse::<u64>().unwrap(), "link": format!("https://blog.example/{slug}/"), "slug": slug, "status": "publish"}))).into_response()
 }
 
-async fn wordpress_find(State(p): State<Platforms>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn wordpress_find(
+    State(p): State<Platforms>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if !wordpress_auth(&headers) {
         return StatusCode::UNAUTHORIZED.into_response();
     }
@@ -224,25 +256,39 @@ async fn wordpress_find(State(p): State<Platforms>, headers: HeaderMap, Query(q)
 }
 
 async fn linkedin_create(State(p): State<Platforms>, headers: HeaderMap, body: Bytes) -> Response {
-    if header(&headers, "x-restli-protocol-version") != Some("2.0.0") || header(&headers, "linkedin-version").is_none_or(|v| v.len() != 6) {
+    if header(&headers, "x-restli-protocol-version") != Some("2.0.0")
+        || header(&headers, "linkedin-version").is_none_or(|v| v.len() != 6)
+    {
         return p.problem("linkedin: missing X-Restli-Protocol-Version or LinkedIn-Version".into());
     }
     let Ok(post) = serde_json::from_slice::<Value>(&body) else {
         return p.problem("linkedin: body is not JSON".into());
     };
-    if post["author"] != LINKEDIN_AUTHOR || post["lifecycleState"] != "PUBLISHED" || post["distribution"]["feedDistribution"] != "MAIN_FEED" || !post["commentary"].is_string() {
+    if post["author"] != LINKEDIN_AUTHOR
+        || post["lifecycleState"] != "PUBLISHED"
+        || post["distribution"]["feedDistribution"] != "MAIN_FEED"
+        || !post["commentary"].is_string()
+    {
         return p.problem(format!("linkedin: not a Posts API body: {post}"));
     }
     if p.next("linkedin") == Some(Script::Expired) || bearer(&headers) != Some(TOKEN) {
         return (StatusCode::UNAUTHORIZED, axum::Json(json!({"status": 401, "serviceErrorCode": 65601, "code": "REVOKED_ACCESS_TOKEN", "message": "The token used in the request has expired"}))).into_response();
     }
     let id = p.create("linkedin", post["commentary"].as_str().unwrap(), None);
-    (StatusCode::CREATED, [("x-restli-id", format!("urn:li:share:{id}"))]).into_response()
+    (
+        StatusCode::CREATED,
+        [("x-restli-id", format!("urn:li:share:{id}"))],
+    )
+        .into_response()
 }
 
 async fn x_create(State(p): State<Platforms>, headers: HeaderMap, body: Bytes) -> Response {
     if bearer(&headers) != Some(TOKEN) {
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"title": "Unauthorized", "status": 401, "detail": "Unauthorized"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"title": "Unauthorized", "status": 401, "detail": "Unauthorized"})),
+        )
+            .into_response();
     }
     let Ok(post) = serde_json::from_slice::<Value>(&body) else {
         return p.problem("x: body is not JSON".into());
@@ -251,11 +297,25 @@ async fn x_create(State(p): State<Platforms>, headers: HeaderMap, body: Bytes) -
         return p.problem(format!("x: no text: {post}"));
     };
     let _ = p.next("x");
-    let id = p.create("x", text, post["reply"]["in_reply_to_tweet_id"].as_str().map(str::to_owned));
-    (StatusCode::CREATED, axum::Json(json!({"data": {"id": id, "text": text}}))).into_response()
+    let id = p.create(
+        "x",
+        text,
+        post["reply"]["in_reply_to_tweet_id"]
+            .as_str()
+            .map(str::to_owned),
+    );
+    (
+        StatusCode::CREATED,
+        axum::Json(json!({"data": {"id": id, "text": text}})),
+    )
+        .into_response()
 }
 
-async fn x_metrics(State(_): State<Platforms>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn x_metrics(
+    State(_): State<Platforms>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if bearer(&headers) != Some(TOKEN) {
         return StatusCode::UNAUTHORIZED.into_response();
     }

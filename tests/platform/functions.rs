@@ -295,8 +295,6 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
     );
 }
 
-/// The same handlers on the AWS adapters: DynamoDB, SQS, S3, EventBridge and EventBridge
-/// Scheduler on moto's server, resources made the way template.yaml declares them.
 /// The sample S3 notification (wrapped in its SQS record) for a file dropped under
 /// `incoming/acme/`: the file becomes one document, however often the event is delivered.
 #[tokio::test]
@@ -329,6 +327,64 @@ async fn research_ingest_turns_the_sample_s3_event_into_one_document() {
     assert_eq!(docs[0].source.as_deref(), Some(&*format!("s3:{key}")));
 }
 
+/// An approved item for the content-publish samples, bound for the stand-in Mastodon.
+fn publishable(
+    id: &str,
+    status: plasma_content::workflow::Status,
+) -> plasma_content::items::ContentItem {
+    let now = Utc::now();
+    serde_json::from_value(serde_json::json!({
+        "id": id, "title": "Falcon flies again", "channel": "mastodon",
+        "body": "The Falcon engine flew its tenth flight today.", "status": status,
+        "version": 1, "rev": 0, "schedule_seq": 0, "created_by": "erin",
+        "created_at": now, "updated_at": now
+    }))
+    .unwrap()
+}
+
+/// The sample publish message (what EventBridge Scheduler puts on the publish queue when a
+/// post is due) publishes the item it names once, however often it is delivered.
+#[tokio::test]
+async fn content_publish_posts_the_sample_schedules_item_once() {
+    use crate::content_platforms::{Platforms, TOKEN};
+    let (url, platforms) = Platforms::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let p = platform(&dir);
+    let event: SqsEvent = serde_json::from_str(&sample("content-publish.json")).unwrap();
+    let id = "0193b6f2-8d4e-7f10-9a00-4c1d2e3f5a6b";
+    let mut item = publishable(id, plasma_content::workflow::Status::Scheduled);
+    item.schedule_seq = 1;
+    item.destination = Some("mastodon".into());
+    item.publish.key = format!("{id}-mastodon");
+    p.content.insert_item("acme", &item).await.unwrap();
+    let creds: plasma_publishing::Credentials =
+        serde_json::from_value(serde_json::json!({"token": TOKEN, "base_url": url})).unwrap();
+    p.content
+        .set_credentials("acme", "alex", "mastodon", &creds)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let response =
+            content_publish::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+                .await
+                .unwrap();
+        assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    }
+    let stored = p.content.item("acme", id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.status,
+        plasma_content::workflow::Status::Published,
+        "{stored:?}"
+    );
+    assert_eq!(platforms.created("mastodon").len(), 1);
+    assert_eq!(
+        stored.publish.result.unwrap().id,
+        platforms.created("mastodon")[0].id
+    );
+}
+
+/// The same handlers on the AWS adapters: DynamoDB, SQS, S3, EventBridge and EventBridge
+/// Scheduler on moto's server, resources made the way template.yaml declares them.
 mod on_aws {
     use super::{call, sample};
     use aws_lambda_events::event::eventbridge::EventBridgeEvent;
@@ -484,6 +540,68 @@ mod on_aws {
                 .len(),
             1
         );
+    }
+
+    /// Scheduling an item creates an EventBridge Scheduler schedule on moto targeting the
+    /// publish queue; what it would deliver, handed to the content-publish function, posts the
+    /// item (credentials sealed with KMS) and records it in DynamoDB.
+    #[tokio::test]
+    async fn a_fired_publish_schedule_publishes_through_dynamodb_once() {
+        use crate::content_platforms::{Platforms, TOKEN};
+        use plasma_content::workflow::Status;
+        let (url, platforms) = Platforms::start().await;
+        let p = platform()
+            .await
+            .with_settings(plasma_platform::Settings {
+                allow_private_egress: Some(true),
+                ..Default::default()
+            })
+            .unwrap();
+        let id = "0193b6f2-aaaa-7f10-9a00-4c1d2e3f5a6b";
+        p.content
+            .insert_item("acme", &super::publishable(id, Status::Approved))
+            .await
+            .unwrap();
+        let creds: plasma_publishing::Credentials =
+            serde_json::from_value(serde_json::json!({"token": TOKEN, "base_url": url})).unwrap();
+        p.content
+            .set_credentials("acme", "alex", "mastodon", &creds)
+            .await
+            .unwrap();
+        let item = p.content.item("acme", id).await.unwrap().unwrap();
+        let at = Utc::now() + chrono::Duration::hours(1);
+        let scheduled = p
+            .content
+            .schedule("acme", "alex", item, at, None, None)
+            .await
+            .unwrap();
+        assert_eq!(scheduled.status, Status::Scheduled);
+        let name = plasma_content::publish::schedule_name("acme", id);
+        let schedule = p
+            .scheduler
+            .get(&name)
+            .await
+            .unwrap()
+            .expect("a schedule on moto");
+        assert_eq!(schedule.queue, topology::PUBLISH);
+        assert_eq!(schedule.at.timestamp(), at.timestamp());
+        // What EventBridge Scheduler delivers to the queue when the time comes, twice.
+        let mut record = aws_lambda_events::event::sqs::SqsMessage::default();
+        record.message_id = Some("m-1".into());
+        record.body = Some(schedule.body.clone());
+        let mut event = SqsEvent::default();
+        event.records = vec![record];
+        for _ in 0..2 {
+            let response =
+                content_publish::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
+                    .await
+                    .unwrap();
+            assert!(response.batch_item_failures.is_empty(), "{response:?}");
+        }
+        let stored = p.content.item("acme", id).await.unwrap().unwrap();
+        assert_eq!(stored.status, Status::Published, "{stored:?}");
+        assert_eq!(platforms.created("mastodon").len(), 1);
+        assert_eq!(platforms.problems(), Vec::<String>::new());
     }
 
     #[tokio::test]

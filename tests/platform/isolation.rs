@@ -95,14 +95,26 @@ async fn every_route_keeps_tenants_apart() {
     let content = |path: &'static str, body: serde_json::Value| {
         let (app, a) = (&app, a.clone());
         async move {
-            let (status, made) = json(app.post(path).bearer_auth(&a).json(&body).send().await.unwrap()).await;
+            let (status, made) = json(
+                app.post(path)
+                    .bearer_auth(&a)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
             assert_eq!(status, 201, "{path}: {made}");
             made
         }
     };
     let profile = content("/content/profiles", json!({"name": "a-profile"})).await;
     let profile_id = profile["id"].as_str().unwrap().to_string();
-    let drafts = content("/content/drafts", json!({"topic": "a-topic", "channels": ["linkedin"]})).await;
+    let drafts = content(
+        "/content/drafts",
+        json!({"topic": "a-topic", "channels": ["linkedin"]}),
+    )
+    .await;
     let item_id = drafts["items"][0]["id"].as_str().unwrap().to_string();
     let campaign = content("/content/campaigns", json!({"name": "a-campaign", "goals": ["a-goal"], "start": "2030-01-01", "end": "2030-01-31", "timezone": "UTC"})).await;
     let campaign_id = campaign["id"].as_str().unwrap().to_string();
@@ -280,7 +292,14 @@ async fn every_route_keeps_tenants_apart() {
     )
     .await;
     assert_eq!(status, 404, "B deletes A's destination");
-    let (_, mine) = json(app.get("/content/destinations").bearer_auth(&a).send().await.unwrap()).await;
+    let (_, mine) = json(
+        app.get("/content/destinations")
+            .bearer_auth(&a)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(mine["items"][0]["destination"], "mastodon", "{mine}");
     covered += 1;
     assert!(covered >= 6, "the sweep covered only {covered} routes");

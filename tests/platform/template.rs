@@ -638,7 +638,11 @@ fn queues_redrive_and_outlast_their_consumers() {
             .map(|(id, _)| id.clone())
             .unwrap_or_else(|| panic!("no PLASMA_QUEUE_*_URL for {name}"))
     };
-    for (queue, dlq) in [("jobs", "jobs-dlq"), ("ingest", "ingest-dlq")] {
+    let redriven = plasma_platform::topology::queues()
+        .into_iter()
+        .filter_map(|q| Some((q.name, q.dead_letter?)));
+    for (queue, dlq) in redriven {
+        let (queue, dlq) = (queue.as_str(), dlq.as_str());
         let props = &resources(&tpl)[&id_of(queue)]["Properties"];
         let redrive = &props["RedrivePolicy"];
         assert_eq!(

@@ -5,5 +5,8 @@ use plasma_platform::Platform;
 async fn main() -> Result<(), lambda_runtime::Error> {
     plasma_platform::logging::init_json();
     let platform = Platform::from_env().await?;
-    lambda_runtime::run(service_fn(|event| content_metrics::handler(&platform, event))).await
+    lambda_runtime::run(service_fn(|event| {
+        content_metrics::handler(&platform, event)
+    }))
+    .await
 }

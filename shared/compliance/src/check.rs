@@ -7,8 +7,8 @@ use plasma_sentiment::Analyzer;
 use crate::readability;
 use crate::text::Doc;
 use crate::{
-    Channel, Report, Severity, Stats, VoiceRules, claims, hashtags, limits, passive, score,
-    terms, tone, x_weighted_length,
+    Channel, Measure, Report, Severity, Stats, VoiceRules, claims, hashtags, limits, passive,
+    score, terms, tone, weight,
 };
 
 /// What to check.
@@ -21,7 +21,14 @@ pub struct CheckInput<'a> {
     pub rules: Option<&'a VoiceRules>,
     /// Sources the draft cites (its "[n]" markers resolve to 1..=citations); 0 if unknown.
     pub citations: usize,
+    /// The posts of a thread, when `text` is one: `text` is then the parts joined by
+    /// [`THREAD_SEPARATOR`], the voice rules apply to the whole, and the channel's length
+    /// limit to each part.
+    pub thread: Option<&'a [String]>,
 }
+
+/// What joins a thread's parts into the text that is checked.
+pub const THREAD_SEPARATOR: &str = "\n\n";
 
 impl<'a> CheckInput<'a> {
     pub fn new(text: &'a str, channel: Channel) -> Self {
@@ -30,6 +37,7 @@ impl<'a> CheckInput<'a> {
             channel,
             rules: None,
             citations: 0,
+            thread: None,
         }
     }
 
@@ -42,6 +50,14 @@ impl<'a> CheckInput<'a> {
 
     pub fn with_citations(self, citations: usize) -> Self {
         Self { citations, ..self }
+    }
+
+    /// Checks `joined` (the parts joined by [`THREAD_SEPARATOR`]) as a thread of `parts`.
+    pub fn with_thread(self, parts: &'a [String]) -> Self {
+        Self {
+            thread: Some(parts),
+            ..self
+        }
     }
 }
 
@@ -82,20 +98,30 @@ impl Checker {
         }
         claims::findings(&doc, input.citations, &mut findings);
         let hashtags = hashtags::find(&doc);
-        let thread = limits::findings(&doc, input.channel, rules, &hashtags, &mut findings);
+        let thread = match input.thread {
+            Some(parts) => {
+                limits::part_findings(&doc, input.channel, parts, &mut findings);
+                limits::other_findings(&doc, input.channel, rules, &hashtags, &mut findings);
+                None
+            }
+            None => limits::findings(&doc, input.channel, rules, &hashtags, &mut findings),
+        };
 
         score::sort(&mut findings);
         let stats = Stats {
             words: doc.words.len(),
             sentences: doc.sentences.len(),
             characters: text.chars().count(),
-            weighted_length: x_weighted_length(text),
+            weighted_length: weight::length(Measure::XWeighted, text, &doc.urls),
             flesch_kincaid_grade: round(readability.grade, 2),
             flesch_reading_ease: round(readability.ease, 2),
             hashtags: hashtags.len(),
             sentiment: round(sentiment, 4),
             passive_sentences: passive.len(),
-            thread_parts: thread.as_ref().map(Vec::len),
+            thread_parts: input
+                .thread
+                .map(<[String]>::len)
+                .or(thread.as_ref().map(Vec::len)),
         };
         Report {
             score: score::score(&findings),

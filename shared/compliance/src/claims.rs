@@ -8,11 +8,37 @@ use crate::{Finding, Severity, Span};
 /// Words that make a sentence a claim on their own (also as part of a hyphenated word:
 /// "best-in-class", "industry-leading").
 const CLAIM_WORDS: &[&str] = &[
-    "best", "biggest", "cheapest", "clinically", "doubled", "doubles", "fastest", "greatest",
-    "guarantee", "guaranteed", "guarantees", "highest", "largest", "leading", "lowest",
-    "proven", "quadrupled", "quadruples", "quickest", "safest", "scientifically", "smartest",
-    "strongest", "tripled", "triples", "unbeatable", "unmatched", "unparalleled", "unrivaled",
-    "unrivalled", "world-class",
+    "best",
+    "biggest",
+    "cheapest",
+    "clinically",
+    "doubled",
+    "doubles",
+    "fastest",
+    "greatest",
+    "guarantee",
+    "guaranteed",
+    "guarantees",
+    "highest",
+    "largest",
+    "leading",
+    "lowest",
+    "proven",
+    "quadrupled",
+    "quadruples",
+    "quickest",
+    "safest",
+    "scientifically",
+    "smartest",
+    "strongest",
+    "tripled",
+    "triples",
+    "unbeatable",
+    "unmatched",
+    "unparalleled",
+    "unrivaled",
+    "unrivalled",
+    "world-class",
 ];
 
 const CLAIM_PHRASES: &[&[&str]] = &[
@@ -101,8 +127,8 @@ fn claim(doc: &Doc, sentence: &Sentence) -> Option<Span> {
         {
             return Some(span(i, i + phrase.len() - 1));
         }
-        let claim_word = CLAIM_WORDS.contains(&word)
-            || word.split('-').any(|part| CLAIM_WORDS.contains(&part));
+        let claim_word =
+            CLAIM_WORDS.contains(&word) || word.split('-').any(|part| CLAIM_WORDS.contains(&part));
         let idiom = match word {
             "best" => {
                 previous == "at" || ["practice", "practices", "regards", "wishes"].contains(&next)

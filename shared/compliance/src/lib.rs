@@ -28,7 +28,7 @@ mod urls;
 mod weight;
 
 pub use channels::{Channel, ChannelLimit, Measure, UnknownChannel};
-pub use check::{CheckInput, Checker, check};
+pub use check::{CheckInput, Checker, THREAD_SEPARATOR, check};
 pub use report::{Finding, Report, Severity, Span, Stats};
 pub use rules::{LengthRange, VoiceRules};
 pub use score::score;

@@ -28,7 +28,9 @@ pub(crate) fn findings(
                     format!("{name} allows {max} characters; this post has {length}."),
                 )
                 .at(span)
-                .suggest(format!("Cut {over} characters (from the highlighted point on).")),
+                .suggest(format!(
+                    "Cut {over} characters (from the highlighted point on)."
+                )),
             );
             return None;
         }
@@ -55,7 +57,56 @@ pub(crate) fn findings(
         );
         Some(thread)
     });
+    other_findings(doc, channel, rules, hashtags, out);
+    thread
+}
 
+/// The channel's length limit applied to each post of a thread (`doc` is the parts joined by
+/// [`crate::THREAD_SEPARATOR`]).
+pub(crate) fn part_findings(doc: &Doc, channel: Channel, parts: &[String], out: &mut Vec<Finding>) {
+    let Some(limit) = channel.limit() else {
+        return;
+    };
+    let max = limit.max_length;
+    let mut offset = 0;
+    for (i, part) in parts.iter().enumerate() {
+        let length = limit.measure.length(part);
+        if length > max {
+            let end = (offset + part.len()).min(doc.text.len());
+            out.push(
+                Finding::new(
+                    OVER_LIMIT,
+                    Severity::Error,
+                    format!(
+                        "Post {} of the thread has {length} of {max} {}characters.",
+                        i + 1,
+                        if limit.measure == Measure::XWeighted {
+                            "weighted "
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .at(Span::new(offset.min(end), end))
+                .suggest(format!(
+                    "Cut {} characters or split the post.",
+                    length - max
+                )),
+            );
+        }
+        offset += part.len() + crate::THREAD_SEPARATOR.len();
+    }
+}
+
+/// Hashtag counts and the profile's preferred length.
+pub(crate) fn other_findings(
+    doc: &Doc,
+    channel: Channel,
+    rules: Option<&VoiceRules>,
+    hashtags: &[Span],
+    out: &mut Vec<Finding>,
+) {
+    let limit = channel.limit();
     let max_hashtags = rules
         .and_then(|r| r.max_hashtags)
         .or(limit.and_then(|l| l.max_hashtags));
@@ -90,15 +141,22 @@ pub(crate) fn findings(
         );
         if words < min {
             out.push(
-                Finding::new(TOO_SHORT, Severity::Warning, format!("{words} words; {preferred}."))
-                    .suggest(format!("Add about {} words.", min - words)),
+                Finding::new(
+                    TOO_SHORT,
+                    Severity::Warning,
+                    format!("{words} words; {preferred}."),
+                )
+                .suggest(format!("Add about {} words.", min - words)),
             );
         } else if words > max {
             out.push(
-                Finding::new(TOO_LONG, Severity::Warning, format!("{words} words; {preferred}."))
-                    .suggest(format!("Cut about {} words.", words - max)),
+                Finding::new(
+                    TOO_LONG,
+                    Severity::Warning,
+                    format!("{words} words; {preferred}."),
+                )
+                .suggest(format!("Cut about {} words.", words - max)),
             );
         }
     }
-    thread
 }

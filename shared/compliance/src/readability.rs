@@ -74,10 +74,7 @@ pub(crate) fn findings(
     let Some(target) = rules.and_then(|r| r.reading_grade) else {
         return;
     };
-    let longest = doc
-        .sentences
-        .iter()
-        .min_by_key(|s| Reverse(s.words.len()));
+    let longest = doc.sentences.iter().min_by_key(|s| Reverse(s.words.len()));
     if let Some(longest) = longest
         && readability.grade > target
     {

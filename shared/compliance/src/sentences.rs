@@ -12,8 +12,8 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Abbreviations that stand before a number ("No. 5", "Fig. 2", "Jan. 3").
 const NUMBERED: &[&str] = &[
-    "apr", "art", "aug", "ch", "dec", "ext", "feb", "fig", "jan", "jul", "jun", "mar", "no",
-    "nov", "oct", "p", "pp", "sec", "sep", "sept", "tel", "vol",
+    "apr", "art", "aug", "ch", "dec", "ext", "feb", "fig", "jan", "jul", "jun", "mar", "no", "nov",
+    "oct", "p", "pp", "sec", "sep", "sept", "tel", "vol",
 ];
 
 /// Byte ranges of the sentences in `text`, trimmed; stretches without a letter or digit
@@ -59,7 +59,12 @@ fn push(text: &str, range: Range<usize>, sentences: &mut Vec<Range<usize>>) {
 fn terminal_end(text: &str, from: usize) -> usize {
     from + text[from..]
         .chars()
-        .take_while(|c| matches!(c, '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'))
+        .take_while(|c| {
+            matches!(
+                c,
+                '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']' | '»'
+            )
+        })
         .map(char::len_utf8)
         .sum::<usize>()
 }
@@ -92,14 +97,14 @@ fn continues(text: &str, sentence_start: usize, dot: usize, end: usize) -> bool 
 
 /// "J." or "U.S." (the last dot is not in `token`).
 fn initialism(token: &str) -> bool {
-    let mut letters = token.split('.');
-    let single_upper = |part: &str| {
+    let single_letter = |part: &str| {
         let mut chars = part.chars();
         chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
     };
-    match letters.clone().count() {
-        1 => token.chars().count() == 1 && token.chars().all(char::is_uppercase),
-        _ => letters.all(single_upper),
+    if token.contains('.') {
+        token.split('.').all(single_letter)
+    } else {
+        single_letter(token) && token.chars().all(char::is_uppercase)
     }
 }
 

@@ -34,8 +34,8 @@ const EXCEPTIONS: &[(&str, usize)] = &[
 /// First halves of compounds whose silent "e" the vowel-group count would otherwise voice
 /// ("someone", "timeline").
 const COMPOUND_HEADS: &[&str] = &[
-    "base", "care", "fire", "here", "home", "life", "make", "more", "name", "note", "safe",
-    "side", "some", "state", "take", "there", "time", "where", "whole", "wide",
+    "base", "care", "fire", "here", "home", "life", "make", "more", "name", "note", "safe", "side",
+    "some", "state", "take", "there", "time", "where", "whole", "wide",
 ];
 
 /// Suffixes after which a preceding "e" stays silent ("lovely", "statement", "careless").

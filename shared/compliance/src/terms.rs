@@ -5,8 +5,16 @@ use crate::codes::{BANNED_TERM, MISSING_REQUIRED_TERM};
 use crate::{Finding, Severity, Span, VoiceRules};
 
 pub(crate) fn findings(text: &str, rules: &VoiceRules, out: &mut Vec<Finding>) {
-    let banned = rules.banned_terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty());
-    let required = rules.required_terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty());
+    let banned = rules
+        .banned_terms
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty());
+    let required = rules
+        .required_terms
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty());
     if banned.clone().chain(required.clone()).next().is_none() {
         return;
     }
@@ -15,9 +23,13 @@ pub(crate) fn findings(text: &str, rules: &VoiceRules, out: &mut Vec<Finding>) {
         for span in folded.occurrences(term) {
             let written = &text[span.start..span.end];
             out.push(
-                Finding::new(BANNED_TERM, Severity::Error, format!("Banned term \"{term}\"."))
-                    .at(span)
-                    .suggest(format!("Remove or rephrase \"{written}\".")),
+                Finding::new(
+                    BANNED_TERM,
+                    Severity::Error,
+                    format!("Banned term \"{term}\"."),
+                )
+                .at(span)
+                .suggest(format!("Remove or rephrase \"{written}\".")),
             );
         }
     }
@@ -60,7 +72,12 @@ impl Folded {
         let pattern: Vec<Option<char>> = term
             .split_whitespace()
             .enumerate()
-            .flat_map(|(i, word)| (i > 0).then_some(None).into_iter().chain(word.chars().map(|c| Some(fold(c)))))
+            .flat_map(|(i, word)| {
+                (i > 0)
+                    .then_some(None)
+                    .into_iter()
+                    .chain(word.chars().map(|c| Some(fold(c))))
+            })
             .collect();
         let bounded_start = matches!(pattern.first(), Some(Some(c)) if word_char(*c));
         let bounded_end = matches!(pattern.last(), Some(Some(c)) if word_char(*c));
@@ -69,11 +86,12 @@ impl Folded {
             while i < self.chars.len() {
                 let start = i;
                 let at_boundary = !bounded_start || start == 0 || !word_char(self.chars[start - 1]);
-                let end = at_boundary.then(|| self.match_at(start, &pattern)).flatten();
+                let end = at_boundary
+                    .then(|| self.match_at(start, &pattern))
+                    .flatten();
                 match end {
                     Some(end)
-                        if !bounded_end
-                            || self.chars.get(end).is_none_or(|&c| !word_char(c)) =>
+                        if !bounded_end || self.chars.get(end).is_none_or(|&c| !word_char(c)) =>
                     {
                         i = end;
                         return Some(Span::new(self.offsets[start], self.offsets[end]));

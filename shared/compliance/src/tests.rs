@@ -11,7 +11,7 @@ mod thread;
 mod tone;
 mod weight;
 
-use crate::{CheckInput, Channel, Finding, Report, VoiceRules, check};
+use crate::{Channel, CheckInput, Finding, Report, VoiceRules, check};
 
 fn run(text: &str, channel: Channel) -> Report {
     check(&CheckInput::new(text, channel))

@@ -95,7 +95,10 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 fn words(text: &str, urls: &[Range<usize>]) -> Vec<Word> {
     let mut words = Vec::new();
     for token in tokens(text) {
-        if let Some(url) = urls.iter().find(|u| u.start < token.end && token.start < u.end) {
+        if let Some(url) = urls
+            .iter()
+            .find(|u| u.start < token.end && token.start < u.end)
+        {
             words.push(Word {
                 start: url.start.max(token.start),
                 end: url.end.min(token.end),
@@ -107,7 +110,10 @@ fn words(text: &str, urls: &[Range<usize>]) -> Vec<Word> {
         let mut after_bracket = false;
         for piece in text[token.clone()].split(['—', '–', '[']) {
             if !(after_bracket && citation(piece)) {
-                let lead = piece.len() - piece.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+                let lead = piece.len()
+                    - piece
+                        .trim_start_matches(|c: char| !c.is_alphanumeric())
+                        .len();
                 let trimmed = piece.trim_matches(|c: char| !c.is_alphanumeric());
                 if !trimmed.is_empty() {
                     words.push(Word {

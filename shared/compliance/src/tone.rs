@@ -7,29 +7,78 @@ use crate::{Finding, Severity, Span, VoiceRules};
 
 /// Tones that expect positive wording.
 const POSITIVE: &[&str] = &[
-    "cheerful", "encouraging", "energetic", "enthusiastic", "excited", "friendly", "fun",
-    "inspirational", "inspiring", "joyful", "optimistic", "passionate", "playful", "positive",
-    "upbeat", "uplifting", "warm", "welcoming",
+    "cheerful",
+    "encouraging",
+    "energetic",
+    "enthusiastic",
+    "excited",
+    "friendly",
+    "fun",
+    "inspirational",
+    "inspiring",
+    "joyful",
+    "optimistic",
+    "passionate",
+    "playful",
+    "positive",
+    "upbeat",
+    "uplifting",
+    "warm",
+    "welcoming",
 ];
 
 /// Tones that expect measured, unemotional wording.
 const CALM: &[&str] = &[
-    "academic", "authoritative", "calm", "corporate", "factual", "formal", "informative",
-    "legal", "measured", "neutral", "objective", "official", "professional", "serious", "sober",
+    "academic",
+    "authoritative",
+    "calm",
+    "corporate",
+    "factual",
+    "formal",
+    "informative",
+    "legal",
+    "measured",
+    "neutral",
+    "objective",
+    "official",
+    "professional",
+    "serious",
+    "sober",
     "technical",
 ];
 
 /// Tones that may acknowledge a problem but must not read as negative.
 const CARING: &[&str] = &[
-    "caring", "compassionate", "empathetic", "gentle", "kind", "reassuring", "respectful",
-    "supportive", "understanding",
+    "caring",
+    "compassionate",
+    "empathetic",
+    "gentle",
+    "kind",
+    "reassuring",
+    "respectful",
+    "supportive",
+    "understanding",
 ];
 
 /// Tones that rule out contractions, exclamation marks, slang and emoji.
-const FORMAL: &[&str] = &["academic", "corporate", "formal", "legal", "official", "professional"];
+const FORMAL: &[&str] = &[
+    "academic",
+    "corporate",
+    "formal",
+    "legal",
+    "official",
+    "professional",
+];
 
 /// Tones that hedging undercuts.
-const CONFIDENT: &[&str] = &["assertive", "authoritative", "bold", "confident", "decisive", "direct"];
+const CONFIDENT: &[&str] = &[
+    "assertive",
+    "authoritative",
+    "bold",
+    "confident",
+    "decisive",
+    "direct",
+];
 
 /// Informal words with a formal replacement ("" when the word should simply go).
 const SLANG: &[(&str, &str)] = &[
@@ -160,7 +209,11 @@ fn sentiment_findings(tones: &[String], sentiment: f64, out: &mut Vec<Finding>) 
     }
     let calm = named(tones, CALM);
     if !calm.is_empty() && sentiment.abs() > STRONG {
-        let direction = if sentiment > 0.0 { "positive" } else { "negative" };
+        let direction = if sentiment > 0.0 {
+            "positive"
+        } else {
+            "negative"
+        };
         out.push(
             Finding::new(
                 SENTIMENT_MISMATCH,

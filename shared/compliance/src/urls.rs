@@ -71,7 +71,8 @@ pub(crate) fn find(text: &str) -> Vec<Range<usize>> {
     let mut prev = None;
     let mut i = 0;
     while let Some(c) = text[i..].chars().next() {
-        let word_start = c.is_ascii_alphanumeric() && !prev.is_some_and(|p: char| p.is_ascii_alphanumeric());
+        let word_start =
+            c.is_ascii_alphanumeric() && !prev.is_some_and(|p: char| p.is_ascii_alphanumeric());
         if word_start && let Some(end) = url_at(text, i, prev) {
             found.push(i..end);
             prev = text[..end].chars().next_back();

@@ -101,7 +101,10 @@ fn emoji_len(s: &str) -> Option<usize> {
     let first = s.chars().next()?;
     let after_first = &s[first.len_utf8()..];
     if regional_indicator(first) {
-        let pair = after_first.chars().next().filter(|&c| regional_indicator(c));
+        let pair = after_first
+            .chars()
+            .next()
+            .filter(|&c| regional_indicator(c));
         return Some(first.len_utf8() + pair.map_or(0, char::len_utf8));
     }
     if matches!(first, '0'..='9' | '#' | '*') {

@@ -28,7 +28,11 @@ pub(crate) fn remove_banned(text: &str, voice: &Voice) -> (String, Vec<Removal>)
             out.push_str(line);
             continue;
         };
-        if voice.required_terms.iter().any(|r| !r.trim().is_empty() && content.contains(r.trim())) {
+        if voice
+            .required_terms
+            .iter()
+            .any(|r| !r.trim().is_empty() && content.contains(r.trim()))
+        {
             out.push_str(line);
             continue;
         }

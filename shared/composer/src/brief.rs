@@ -86,7 +86,10 @@ pub fn validate(brief: &Brief) -> Result<(), ComposeError> {
             let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
             return Err(invalid(
                 &field,
-                format!("unknown channel {name:?}; expected one of {}", known.join(", ")),
+                format!(
+                    "unknown channel {name:?}; expected one of {}",
+                    known.join(", ")
+                ),
             ));
         };
         if seen.contains(&channel) {

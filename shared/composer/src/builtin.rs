@@ -3,6 +3,7 @@
 //! facts give the same drafts.
 
 mod article;
+mod goal;
 mod newsletter;
 mod phrases;
 mod plan;

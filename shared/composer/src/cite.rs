@@ -39,7 +39,10 @@ fn parse_numbers(inner: &str) -> Option<Vec<usize>> {
         let part = part.trim();
         match part.split_once(['-', '–']) {
             Some((a, b)) => {
-                let (a, b) = (a.trim().parse::<usize>().ok()?, b.trim().parse::<usize>().ok()?);
+                let (a, b) = (
+                    a.trim().parse::<usize>().ok()?,
+                    b.trim().parse::<usize>().ok()?,
+                );
                 if a > b || b - a > MAX_RANGE {
                     return None;
                 }

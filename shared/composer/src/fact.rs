@@ -29,8 +29,25 @@ pub(crate) struct Quote {
 
 /// Words that make a sentence lean on the one before it, so it reads badly on its own.
 const DANGLING_STARTS: &[&str] = &[
-    "it", "this", "these", "those", "they", "he", "she", "that", "such", "however", "but", "and",
-    "also", "so", "thus", "therefore", "moreover", "furthermore", "additionally",
+    "it",
+    "this",
+    "these",
+    "those",
+    "they",
+    "he",
+    "she",
+    "that",
+    "such",
+    "however",
+    "but",
+    "and",
+    "also",
+    "so",
+    "thus",
+    "therefore",
+    "moreover",
+    "furthermore",
+    "additionally",
 ];
 
 const FILE_EXTENSIONS: &[&str] = &[
@@ -52,7 +69,7 @@ pub(crate) fn quotes(facts: &[Fact], voice: &Voice, terms: &[String]) -> Vec<Quo
         let cleaned = clean(&fact.text);
         let best = sentences(&cleaned)
             .into_iter()
-            .filter(|s| word_count(s) >= 4 && voice.banned_in(s).is_none())
+            .filter(|s| substantial(s) && voice.banned_in(s).is_none())
             .enumerate()
             .fold(None::<(i32, &str)>, |best, (i, s)| {
                 let score = score(s, terms, max_words) - i as i32;
@@ -79,6 +96,12 @@ pub(crate) fn quotes(facts: &[Fact], voice: &Voice, terms: &[String]) -> Vec<Quo
         });
     }
     out
+}
+
+/// Enough of a sentence to quote: four words, or twelve characters for scripts written
+/// without spaces (Chinese, Japanese).
+fn substantial(sentence: &str) -> bool {
+    word_count(sentence) >= 4 || sentence.chars().filter(|c| c.is_alphanumeric()).count() >= 12
 }
 
 fn score(sentence: &str, terms: &[String], max_words: usize) -> i32 {
@@ -115,7 +138,11 @@ fn score(sentence: &str, terms: &[String], max_words: usize) -> i32 {
 /// The fact's text without the clutter of its source: Markdown markers, list bullets, the
 /// source's own reference numbers, runs of whitespace.
 fn clean(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut kept = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         if is_heading(line, lines.get(i + 1).copied()) {
@@ -129,7 +156,10 @@ fn clean(text: &str) -> String {
     }
     let unmarked = kept.join(" ").replace("**", "").replace("__", "");
     let without_refs = strip_reference_markers(&unmarked);
-    without_refs.split_whitespace().collect::<Vec<_>>().join(" ")
+    without_refs
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A Markdown heading, or a short unpunctuated line followed by a capitalised one: a title
@@ -205,7 +235,11 @@ fn source_name(title: &str) -> Option<String> {
     let lower = title.to_lowercase();
     let stem = FILE_EXTENSIONS
         .iter()
-        .find_map(|ext| lower.ends_with(ext).then(|| &title[..title.len() - ext.len()]))
+        .find_map(|ext| {
+            lower
+                .ends_with(ext)
+                .then(|| &title[..title.len() - ext.len()])
+        })
         .unwrap_or(title)
         .trim();
     let file_like = !stem.contains(' ') && stem.contains(['_', '-', '.']);

@@ -39,7 +39,11 @@ pub async fn compose_llm(
             continue;
         }
         if let Some(term) = voice.banned_in(&fact.text) {
-            tracing::debug!(n = fact.n, term, "fact holds a banned term; not shown to the model");
+            tracing::debug!(
+                n = fact.n,
+                term,
+                "fact holds a banned term; not shown to the model"
+            );
             continue;
         }
         usable.push(fact.clone());
@@ -72,42 +76,43 @@ impl Job<'_> {
     async fn draft(&self, channel: Channel) -> Result<Draft, ComposeError> {
         let (llm, system, facts) = (self.llm, self.system.as_str(), self.facts.as_slice());
         let ask = Message::user(prompt::user(self.brief, channel, self.voice, facts));
-    let first = complete(llm, system, vec![ask.clone()], channel, DRAFT_TEMPERATURE).await?;
-    let parsed = match answer::parse(&first, channel) {
-        Ok(parsed) => parsed,
-        Err(problem) => {
-            tracing::warn!(
-                channel = channel.as_str(),
-                problem,
-                "malformed draft from the model; asking it to repair"
-            );
-            let conversation = vec![
-                ask,
-                Message {
-                    role: Role::Assistant,
-                    text: first,
-                },
-                Message::user(prompt::repair(&problem)),
-            ];
-            let second = complete(llm, system, conversation, channel, REPAIR_TEMPERATURE).await?;
-            answer::parse(&second, channel).map_err(|problem| {
-                ComposeError::Model(format!(
-                    "{}: the answer was malformed twice; last: {problem}",
-                    channel.as_str()
-                ))
-            })?
-        }
-    };
-    let cleaned = cleanup::clean(parsed, channel, self.voice, facts)?;
-    Ok(Draft {
-        channel: channel.as_str().to_string(),
-        title: cleaned.title,
-        body: cleaned.body,
-        thread: cleaned.thread,
-        provider: self.label.clone(),
-        prompt_version: PROMPT_VERSION.to_string(),
-        sources: cleaned.sources,
-    })
+        let first = complete(llm, system, vec![ask.clone()], channel, DRAFT_TEMPERATURE).await?;
+        let parsed = match answer::parse(&first, channel) {
+            Ok(parsed) => parsed,
+            Err(problem) => {
+                tracing::warn!(
+                    channel = channel.as_str(),
+                    problem,
+                    "malformed draft from the model; asking it to repair"
+                );
+                let conversation = vec![
+                    ask,
+                    Message {
+                        role: Role::Assistant,
+                        text: first,
+                    },
+                    Message::user(prompt::repair(&problem)),
+                ];
+                let second =
+                    complete(llm, system, conversation, channel, REPAIR_TEMPERATURE).await?;
+                answer::parse(&second, channel).map_err(|problem| {
+                    ComposeError::Model(format!(
+                        "{}: the answer was malformed twice; last: {problem}",
+                        channel.as_str()
+                    ))
+                })?
+            }
+        };
+        let cleaned = cleanup::clean(parsed, channel, self.voice, facts)?;
+        Ok(Draft {
+            channel: channel.as_str().to_string(),
+            title: cleaned.title,
+            body: cleaned.body,
+            thread: cleaned.thread,
+            provider: self.label.clone(),
+            prompt_version: PROMPT_VERSION.to_string(),
+            sources: cleaned.sources,
+        })
     }
 }
 

@@ -9,7 +9,8 @@ use crate::voice::Voice;
 use std::fmt::Write;
 
 /// The answer's shape, as the model is shown it.
-pub(crate) const SCHEMA: &str = r#"{"title": string or null, "body": string, "thread": [string, ...]}"#;
+pub(crate) const SCHEMA: &str =
+    r#"{"title": string or null, "body": string, "thread": [string, ...]}"#;
 
 /// The non-blank entries of a voice list, trimmed.
 fn list(items: &[String]) -> Vec<&str> {
@@ -69,9 +70,14 @@ Brand voice:\n"
             "- Reading level: US grade {grade:.0} or below: short sentences, plain words."
         );
     }
-    let examples: Vec<&str> = list(&voice.examples).into_iter().take(MAX_EXAMPLES).collect();
+    let examples: Vec<&str> = list(&voice.examples)
+        .into_iter()
+        .take(MAX_EXAMPLES)
+        .collect();
     if !examples.is_empty() {
-        out.push_str("\nStyle references (match their voice and rhythm; do not reuse their facts):\n");
+        out.push_str(
+            "\nStyle references (match their voice and rhythm; do not reuse their facts):\n",
+        );
         for (i, example) in examples.iter().enumerate() {
             let example: String = example.chars().take(MAX_EXAMPLE_CHARS).collect();
             let _ = writeln!(out, "<example {}>\n{example}\n</example>", i + 1);
@@ -97,7 +103,10 @@ pub(crate) fn user(brief: &Brief, channel: Channel, voice: &Voice, facts: &[Fact
     let (min, max) = voice
         .word_range(channel)
         .unwrap_or_else(|| channel.default_words(length));
-    let mut out = format!("Write the {} draft for this brief.\n\nBrief:\n", channel.as_str());
+    let mut out = format!(
+        "Write the {} draft for this brief.\n\nBrief:\n",
+        channel.as_str()
+    );
     let _ = writeln!(out, "- Topic: {}", brief.topic.trim());
     let optional = [
         ("Audience", &brief.audience),
@@ -122,9 +131,16 @@ pub(crate) fn user(brief: &Brief, channel: Channel, voice: &Voice, facts: &[Fact
         "- Length: {}, about {min}-{max} words",
         length.as_str()
     );
-    let _ = write!(out, "\nFormat ({}): {}\n\n", channel.as_str(), channel.format());
+    let _ = write!(
+        out,
+        "\nFormat ({}): {}\n\n",
+        channel.as_str(),
+        channel.format()
+    );
     if facts.is_empty() {
-        out.push_str("Facts: none. Write from the brief alone, with no statistics and no citations.\n");
+        out.push_str(
+            "Facts: none. Write from the brief alone, with no statistics and no citations.\n",
+        );
     } else {
         out.push_str("Facts (cite as [n]; use nothing else as evidence):\n");
         for fact in facts {

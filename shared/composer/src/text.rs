@@ -10,11 +10,66 @@ const SMALL_WORDS: &[&str] = &[
 
 /// Common words a heading or a phrase should not end on.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "but", "or", "nor", "for", "on", "at", "to", "from", "by", "of", "in",
-    "with", "as", "vs", "via", "per", "into", "over", "than", "that", "which", "who", "when",
-    "while", "because", "during", "since", "after", "before", "its", "their", "our", "is", "are",
-    "was", "were", "be", "been", "has", "have", "had", "this", "these", "those", "it", "they",
-    "we", "you", "your", "according", "across", "among", "between", "about", "more", "most",
+    "a",
+    "an",
+    "the",
+    "and",
+    "but",
+    "or",
+    "nor",
+    "for",
+    "on",
+    "at",
+    "to",
+    "from",
+    "by",
+    "of",
+    "in",
+    "with",
+    "as",
+    "vs",
+    "via",
+    "per",
+    "into",
+    "over",
+    "than",
+    "that",
+    "which",
+    "who",
+    "when",
+    "while",
+    "because",
+    "during",
+    "since",
+    "after",
+    "before",
+    "its",
+    "their",
+    "our",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "this",
+    "these",
+    "those",
+    "it",
+    "they",
+    "we",
+    "you",
+    "your",
+    "according",
+    "across",
+    "among",
+    "between",
+    "about",
+    "more",
+    "most",
 ];
 
 pub(crate) fn is_function_word(word: &str) -> bool {
@@ -154,7 +209,9 @@ pub(crate) fn number_word(n: usize) -> String {
     const WORDS: [&str; 11] = [
         "Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
     ];
-    WORDS.get(n).map_or_else(|| n.to_string(), |w| (*w).to_string())
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
 }
 
 /// A stable 64-bit FNV-1a hash: phrase choices must not change between runs or releases.
@@ -207,13 +264,20 @@ fn expand_word(word: &str) -> String {
 }
 
 fn expand_suffix(lower: &str) -> Option<String> {
-    const PRONOUNS: &[&str] = &["i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what"];
+    const PRONOUNS: &[&str] = &[
+        "i", "you", "we", "they", "he", "she", "it", "that", "there", "who", "what",
+    ];
     if let Some(stem) = lower.strip_suffix("n't") {
         return Some(format!("{stem} not"));
     }
-    let (stem, full) = [("'re", "are"), ("'ve", "have"), ("'ll", "will"), ("'d", "would")]
-        .iter()
-        .find_map(|(suffix, full)| lower.strip_suffix(suffix).map(|stem| (stem, *full)))?;
+    let (stem, full) = [
+        ("'re", "are"),
+        ("'ve", "have"),
+        ("'ll", "will"),
+        ("'d", "would"),
+    ]
+    .iter()
+    .find_map(|(suffix, full)| lower.strip_suffix(suffix).map(|stem| (stem, *full)))?;
     let stem_ok = PRONOUNS.contains(&stem)
         || (full == "have" && ["could", "should", "would", "might", "must"].contains(&stem));
     stem_ok.then(|| {

@@ -200,7 +200,10 @@ pub(crate) fn find_term(text: &str, term: &str) -> Option<(usize, usize)> {
         }
         if let Some(end) = match_at(text, start, &term)
             && (!last.is_alphanumeric()
-                || !text[end..].chars().next().is_some_and(char::is_alphanumeric))
+                || !text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric))
         {
             return Some((start, end));
         }

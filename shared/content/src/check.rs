@@ -3,7 +3,7 @@
 
 use crate::Content;
 use crate::items::ContentItem;
-use plasma_compliance::{Channel, CheckInput, Report};
+use plasma_compliance::{Channel, CheckInput, Report, THREAD_SEPARATOR};
 use plasma_core::PortResult;
 use std::sync::LazyLock;
 
@@ -41,46 +41,36 @@ impl Content {
             ),
             None => None,
         };
-        Ok(CHECKER.check(&CheckInput {
-            text,
-            channel,
-            rules: rules.as_ref(),
-            citations,
-        }))
+        let mut input = CheckInput::new(text, channel).with_citations(citations);
+        if let Some(rules) = &rules {
+            input = input.with_rules(rules);
+        }
+        Ok(CHECKER.check(&input))
     }
 
     /// The check an item gets on submission: its text (a thread checked as the posts it
-    /// becomes) against its profile, counting the sources its draft cites.
+    /// becomes) against its profile, counting the sources its draft cites. A profile deleted
+    /// since no longer binds the item; the channel's rules still do.
     pub async fn check_item(&self, tenant: &str, item: &ContentItem) -> PortResult<Report> {
         let citations = item
             .provenance
             .as_ref()
             .map(|p| p.sources.len())
             .unwrap_or(0);
-        let text = if item.thread.is_empty() {
-            item.body.clone()
-        } else {
-            item.thread.join("\n\n")
+        let rules = match &item.profile_id {
+            Some(id) => self.profile(tenant, id, None).await?.map(|p| p.rules()),
+            None => None,
         };
-        match self
-            .check_text(
-                tenant,
-                &text,
-                item.channel,
-                item.profile_id.as_deref(),
-                citations,
-            )
-            .await
-        {
-            Ok(report) => Ok(report),
-            // A deleted profile no longer binds the item; the channel rules still do.
-            Err(CheckError::NoSuchProfile) => Ok(CHECKER.check(&CheckInput {
-                text: &text,
-                channel: item.channel,
-                rules: None,
-                citations,
-            })),
-            Err(CheckError::Port(e)) => Err(e),
+        let joined = item.thread.join(THREAD_SEPARATOR);
+        let mut input = if item.thread.is_empty() {
+            CheckInput::new(&item.body, item.channel)
+        } else {
+            CheckInput::new(&joined, item.channel).with_thread(&item.thread)
         }
+        .with_citations(citations);
+        if let Some(rules) = &rules {
+            input = input.with_rules(rules);
+        }
+        Ok(CHECKER.check(&input))
     }
 }

@@ -72,12 +72,27 @@ mod tests {
 
     #[test]
     fn a_changed_word_shows_as_a_deletion_and_an_insertion() {
-        let d = diff(1, "Our new app is fast.\nTry it.\n", 2, "Our new app is quick.\nTry it.\n");
-        assert!(d.unified.contains("--- v1") && d.unified.contains("+++ v2"), "{}", d.unified);
-        assert!(d.unified.contains("-Our new app is fast.") && d.unified.contains("+Our new app is quick."));
+        let d = diff(
+            1,
+            "Our new app is fast.\nTry it.\n",
+            2,
+            "Our new app is quick.\nTry it.\n",
+        );
+        assert!(
+            d.unified.contains("--- v1") && d.unified.contains("+++ v2"),
+            "{}",
+            d.unified
+        );
+        assert!(
+            d.unified.contains("-Our new app is fast.")
+                && d.unified.contains("+Our new app is quick.")
+        );
         assert_eq!((d.inserted_words, d.deleted_words), (1, 1));
         let ops: Vec<(&str, &str)> = d.changes.iter().map(|c| (c.op, c.text.trim())).collect();
-        assert!(ops.contains(&("delete", "fast.")) && ops.contains(&("insert", "quick.")), "{ops:?}");
+        assert!(
+            ops.contains(&("delete", "fast.")) && ops.contains(&("insert", "quick.")),
+            "{ops:?}"
+        );
     }
 
     #[test]

@@ -69,10 +69,13 @@ impl Content {
             ),
             None => None,
         };
-        let voice = profile.as_ref().map(|p| p.voice()).unwrap_or_else(|| Voice {
-            name: "Our team".into(),
-            ..Voice::default()
-        });
+        let voice = profile
+            .as_ref()
+            .map(|p| p.voice())
+            .unwrap_or_else(|| Voice {
+                name: "Our team".into(),
+                ..Voice::default()
+            });
         let facts = match (&self.grounding, request.ground) {
             (Some(grounding), true) => {
                 grounding
@@ -138,7 +141,10 @@ impl Content {
     ) -> Result<Vec<Draft>, DraftError> {
         match &self.llm {
             Some((provider, llm)) => {
-                Ok(plasma_composer::compose_llm(llm.as_ref(), provider, brief, voice, facts).await?)
+                Ok(
+                    plasma_composer::compose_llm(llm.as_ref(), provider, brief, voice, facts)
+                        .await?,
+                )
             }
             None => Ok(plasma_composer::compose_builtin(brief, voice, facts)),
         }

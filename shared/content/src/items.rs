@@ -223,7 +223,10 @@ impl Content {
                     Condition::NotExists,
                 ),
                 TxOp::Put(
-                    Item::new(version_key(tenant, &item.id, item.version), attrs_of(&version)?),
+                    Item::new(
+                        version_key(tenant, &item.id, item.version),
+                        attrs_of(&version)?,
+                    ),
                     Condition::NotExists,
                 ),
             ])

@@ -185,7 +185,7 @@ impl Content {
             if campaign.is_some() && item.campaign_id.as_deref() != campaign {
                 continue;
             }
-            let metrics = item.metrics.clone().unwrap_or_default();
+            let metrics = item.metrics.unwrap_or_default();
             totals.add(&metrics);
             let destination = item.destination.clone().unwrap_or_default();
             by_destination
@@ -209,12 +209,8 @@ impl Content {
                 metrics,
             });
         }
-        items.sort_by(|a, b| b.published_at.cmp(&a.published_at));
-        let best_hours = ranked(
-            by_hour
-                .iter()
-                .map(|(h, t)| (format!("{h:02}:00"), t)),
-        );
+        items.sort_by_key(|i| std::cmp::Reverse(i.published_at));
+        let best_hours = ranked(by_hour.iter().map(|(h, t)| (format!("{h:02}:00"), t)));
         let best_destinations = ranked(by_destination.iter().map(|(d, t)| (d.clone(), t)));
         Ok(Analytics {
             from,

@@ -191,7 +191,10 @@ impl Content {
         let attrs = attrs_of(profile)?;
         self.items
             .transact_write(vec![
-                TxOp::Put(Item::new(head_key(tenant, &profile.id), attrs.clone()), head),
+                TxOp::Put(
+                    Item::new(head_key(tenant, &profile.id), attrs.clone()),
+                    head,
+                ),
                 TxOp::Put(
                     Item::new(version_key(tenant, &profile.id, profile.version), attrs),
                     Condition::NotExists,

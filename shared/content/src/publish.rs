@@ -12,9 +12,7 @@ use crate::items::{ContentItem, Saved};
 use crate::workflow::Status;
 use chrono::{DateTime, Utc};
 use plasma_compliance::Channel;
-use plasma_core::{
-    Event, EventEnvelope, OneTimeSchedule, OutMessage, PortError, PortResult,
-};
+use plasma_core::{Event, EventEnvelope, OneTimeSchedule, OutMessage, PortError, PortResult};
 use plasma_publishing::{ContentFormat, Post, PublishError, Published};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -61,7 +59,10 @@ pub enum ScheduleError {
     #[error("the item is being published right now")]
     Publishing,
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("the item was changed meanwhile; read it again and retry")]
     Stale,
     #[error(transparent)]
@@ -241,12 +242,13 @@ impl Content {
             .destination
             .clone()
             .unwrap_or_else(|| default_destination(item.channel).to_string());
-        let publisher = self.connectors.get(&destination).ok_or_else(|| {
-            PublishError::Permanent {
-                code: "not_configured".into(),
-                reason: format!("no connector for {destination}"),
-            }
-        })?;
+        let publisher =
+            self.connectors
+                .get(&destination)
+                .ok_or_else(|| PublishError::Permanent {
+                    code: "not_configured".into(),
+                    reason: format!("no connector for {destination}"),
+                })?;
         let creds = match self.credentials(tenant, &destination).await {
             Ok(Some(c)) => c,
             Ok(None) => {
@@ -325,7 +327,10 @@ impl Content {
                 (Ok(p), _) => Some(format!(
                     "published as {}{}",
                     p.id,
-                    p.url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default()
+                    p.url
+                        .as_ref()
+                        .map(|u| format!(" ({u})"))
+                        .unwrap_or_default()
                 )),
                 (Err(e), _) => Some(e.to_string()),
             };
@@ -390,9 +395,9 @@ impl Content {
 
 fn failure_reason(code: &str, reason: &str) -> String {
     match code {
-        "auth_expired" => format!(
-            "the access token has expired; reconnect the account and reschedule ({reason})"
-        ),
+        "auth_expired" => {
+            format!("the access token has expired; reconnect the account and reschedule ({reason})")
+        }
         "auth_invalid" => format!("the platform refused the credentials ({reason})"),
         "unverifiable" => format!(
             "the outcome of an earlier attempt is unknown and the platform cannot be asked; check it before rescheduling ({reason})"

@@ -29,32 +29,152 @@ pub fn routes(api: Api, content: Content) -> Api {
     use Permission::{ContentPublish, ContentRead, ContentWrite};
     let c = content;
     api.route(Method::POST, CHECK, ContentRead, check::check, c.clone())
-        .route(Method::POST, PROFILES, ContentWrite, profiles::create, c.clone())
-        .route(Method::GET, PROFILES, ContentRead, profiles::list, c.clone())
+        .route(
+            Method::POST,
+            PROFILES,
+            ContentWrite,
+            profiles::create,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            PROFILES,
+            ContentRead,
+            profiles::list,
+            c.clone(),
+        )
         .route(Method::GET, PROFILE, ContentRead, profiles::get, c.clone())
-        .route(Method::PUT, PROFILE, ContentWrite, profiles::revise, c.clone())
-        .route(Method::GET, PROFILE_VERSIONS, ContentRead, profiles::versions, c.clone())
-        .route(Method::POST, DRAFTS, ContentWrite, drafts::create, c.clone())
+        .route(
+            Method::PUT,
+            PROFILE,
+            ContentWrite,
+            profiles::revise,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            PROFILE_VERSIONS,
+            ContentRead,
+            profiles::versions,
+            c.clone(),
+        )
+        .route(
+            Method::POST,
+            DRAFTS,
+            ContentWrite,
+            drafts::create,
+            c.clone(),
+        )
         .route(Method::GET, ITEMS, ContentRead, items::list, c.clone())
         .route(Method::GET, ITEM, ContentRead, items::get, c.clone())
         .route(Method::PATCH, ITEM, ContentWrite, items::edit, c.clone())
         // Each transition checks its own permission (submit, approve, schedule).
-        .route(Method::POST, TRANSITIONS, ContentRead, items::transition, c.clone())
-        .route(Method::GET, VERSIONS, ContentRead, items::versions, c.clone())
-        .route(Method::GET, DIFF, ContentRead, items::diff_versions, c.clone())
-        .route(Method::POST, COMMENTS, ContentWrite, items::comment, c.clone())
-        .route(Method::GET, ACTIVITY, ContentRead, items::activity, c.clone())
-        .route(Method::POST, SCHEDULE, ContentPublish, schedule::schedule, c.clone())
-        .route(Method::DELETE, SCHEDULE, ContentPublish, schedule::cancel, c.clone())
-        .route(Method::POST, CAMPAIGNS, ContentWrite, campaigns::create, c.clone())
-        .route(Method::GET, CAMPAIGNS, ContentRead, campaigns::list, c.clone())
-        .route(Method::GET, CAMPAIGN, ContentRead, campaigns::get, c.clone())
+        .route(
+            Method::POST,
+            TRANSITIONS,
+            ContentRead,
+            items::transition,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            VERSIONS,
+            ContentRead,
+            items::versions,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            DIFF,
+            ContentRead,
+            items::diff_versions,
+            c.clone(),
+        )
+        .route(
+            Method::POST,
+            COMMENTS,
+            ContentWrite,
+            items::comment,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            ACTIVITY,
+            ContentRead,
+            items::activity,
+            c.clone(),
+        )
+        .route(
+            Method::POST,
+            SCHEDULE,
+            ContentPublish,
+            schedule::schedule,
+            c.clone(),
+        )
+        .route(
+            Method::DELETE,
+            SCHEDULE,
+            ContentPublish,
+            schedule::cancel,
+            c.clone(),
+        )
+        .route(
+            Method::POST,
+            CAMPAIGNS,
+            ContentWrite,
+            campaigns::create,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            CAMPAIGNS,
+            ContentRead,
+            campaigns::list,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            CAMPAIGN,
+            ContentRead,
+            campaigns::get,
+            c.clone(),
+        )
         .route(Method::POST, PLAN, ContentWrite, campaigns::plan, c.clone())
-        .route(Method::GET, CALENDAR, ContentRead, campaigns::calendar, c.clone())
-        .route(Method::GET, CALENDAR_ICS, ContentRead, campaigns::calendar_ics, c.clone())
-        .route(Method::GET, DESTINATIONS, ContentRead, destinations::list, c.clone())
-        .route(Method::PUT, DESTINATION, ContentPublish, destinations::put, c.clone())
-        .route(Method::DELETE, DESTINATION, ContentPublish, destinations::delete, c.clone())
+        .route(
+            Method::GET,
+            CALENDAR,
+            ContentRead,
+            campaigns::calendar,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            CALENDAR_ICS,
+            ContentRead,
+            campaigns::calendar_ics,
+            c.clone(),
+        )
+        .route(
+            Method::GET,
+            DESTINATIONS,
+            ContentRead,
+            destinations::list,
+            c.clone(),
+        )
+        .route(
+            Method::PUT,
+            DESTINATION,
+            ContentPublish,
+            destinations::put,
+            c.clone(),
+        )
+        .route(
+            Method::DELETE,
+            DESTINATION,
+            ContentPublish,
+            destinations::delete,
+            c.clone(),
+        )
         .route(Method::GET, ANALYTICS, ContentRead, analytics::get, c)
 }
 

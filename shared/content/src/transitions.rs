@@ -14,7 +14,11 @@ use plasma_gateway::{Permission, Principal};
 #[derive(Debug, thiserror::Error)]
 pub enum TransitionError {
     #[error("an item cannot go from {from:?} to {to:?}")]
-    Illegal { from: Status, to: Status, allowed: Vec<Status> },
+    Illegal {
+        from: Status,
+        to: Status,
+        allowed: Vec<Status>,
+    },
     #[error("this needs the {0:?} permission")]
     Forbidden(Permission),
     #[error("approvers cannot approve their own submission")]
@@ -22,7 +26,10 @@ pub enum TransitionError {
     #[error("the compliance check found errors")]
     NotCompliant(Box<Report>),
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("the item was changed meanwhile; read it again and retry")]
     Stale,
     #[error(transparent)]
@@ -115,18 +122,21 @@ impl Content {
                 }
                 item.submitted_by = Some(who.subject.clone());
             }
-            (Status::InReview, Status::Approved) => {
-                if item.submitted_by.as_deref() == Some(who.subject.as_str()) {
-                    return Err(TransitionError::OwnSubmission);
-                }
+            (Status::InReview, Status::Approved)
+                if item.submitted_by.as_deref() == Some(who.subject.as_str()) =>
+            {
+                return Err(TransitionError::OwnSubmission);
             }
-            (Status::InReview, Status::Draft) => {
-                if request.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
-                    return Err(TransitionError::Invalid {
-                        field: "comment",
-                        message: "say what should change when requesting changes".into(),
-                    });
-                }
+            (Status::InReview, Status::Draft)
+                if request
+                    .comment
+                    .as_deref()
+                    .is_none_or(|c| c.trim().is_empty()) =>
+            {
+                return Err(TransitionError::Invalid {
+                    field: "comment",
+                    message: "say what should change when requesting changes".into(),
+                });
             }
             _ => {}
         }
@@ -185,7 +195,10 @@ impl Content {
         let activity = self.new_activity(
             &who.subject,
             change,
-            Some(edit.note.unwrap_or_else(|| format!("edited (version {})", item.version))),
+            Some(
+                edit.note
+                    .unwrap_or_else(|| format!("edited (version {})", item.version)),
+            ),
         );
         match self
             .save_item(tenant, item, Some(version), Some(activity))

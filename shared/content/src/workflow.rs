@@ -89,7 +89,11 @@ mod tests {
         assert_eq!(rule(InReview, Draft), Some(Permission::ContentApprove));
         assert_eq!(rule(Approved, Scheduled), Some(Permission::ContentPublish));
         assert_eq!(rule(Draft, Approved), None, "approval skips review");
-        assert_eq!(rule(Scheduled, Published), None, "only the publisher publishes");
+        assert_eq!(
+            rule(Scheduled, Published),
+            None,
+            "only the publisher publishes"
+        );
         assert_eq!(rule(Published, Draft), None, "published is final");
         assert_eq!(allowed(Draft), vec![InReview]);
         assert_eq!(allowed(InReview), vec![Draft, Approved]);

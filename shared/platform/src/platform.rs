@@ -12,7 +12,6 @@ use plasma_core::{
     AwsConfig, Backend, BlobStore, Cipher, Clock, Config, EventBus, IdGen, ItemStore, Queue,
     Scheduler, SearchIndex, SystemClock, UuidV7Ids,
 };
-use plasma_publishing::{ConnectorSettings, Connectors};
 use plasma_embedded::Embedded;
 use plasma_gateway::api_keys::ApiKeys;
 use plasma_gateway::audit::AuditLog;
@@ -21,6 +20,7 @@ use plasma_gateway::webhooks::Webhooks;
 use plasma_gateway::{Authenticator, ClaimMapping, DevKey, Gateway, JwtVerifier};
 use plasma_http::Cors;
 use plasma_http::outbound::Egress;
+use plasma_publishing::{ConnectorSettings, Connectors};
 use plasma_research::{Research, ResearchSettings};
 use plasma_search::EmbeddedIndex;
 use std::path::Path;
@@ -394,4 +394,3 @@ impl Platform {
         }
     }
 }
-

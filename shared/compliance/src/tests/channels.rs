@@ -11,7 +11,10 @@ fn channels_parse_from_their_names() {
         let json = serde_json::to_string(&channel).unwrap();
         assert_eq!(json, format!("\"{}\"", channel.as_str()));
     }
-    assert_eq!("press_release".parse::<Channel>(), Ok(Channel::PressRelease));
+    assert_eq!(
+        "press_release".parse::<Channel>(),
+        Ok(Channel::PressRelease)
+    );
     assert_eq!(" LinkedIn ".parse::<Channel>(), Ok(Channel::Linkedin));
     assert!("myspace".parse::<Channel>().is_err());
 }
@@ -19,7 +22,10 @@ fn channels_parse_from_their_names() {
 #[test]
 fn limits_per_channel() {
     let x = Channel::X.limit().unwrap();
-    assert_eq!((x.max_length, x.measure, x.max_hashtags), (280, Measure::XWeighted, Some(2)));
+    assert_eq!(
+        (x.max_length, x.measure, x.max_hashtags),
+        (280, Measure::XWeighted, Some(2))
+    );
     let linkedin = Channel::Linkedin.limit().unwrap();
     assert_eq!(
         (linkedin.max_length, linkedin.measure, linkedin.max_hashtags),
@@ -54,8 +60,18 @@ fn the_profile_hashtag_maximum_overrides_the_channel_and_applies_anywhere() {
         ..VoiceRules::default()
     };
     let text = "Read the post #rust #wasm";
-    assert_eq!(found(&run_with(text, Channel::Blog, &rules), TOO_MANY_HASHTAGS).len(), 1);
-    assert_eq!(found(&run_with(text, Channel::Linkedin, &rules), TOO_MANY_HASHTAGS).len(), 1);
+    assert_eq!(
+        found(&run_with(text, Channel::Blog, &rules), TOO_MANY_HASHTAGS).len(),
+        1
+    );
+    assert_eq!(
+        found(
+            &run_with(text, Channel::Linkedin, &rules),
+            TOO_MANY_HASHTAGS
+        )
+        .len(),
+        1
+    );
     assert!(found(&run(text, Channel::Blog), TOO_MANY_HASHTAGS).is_empty());
 }
 
@@ -63,7 +79,10 @@ fn the_profile_hashtag_maximum_overrides_the_channel_and_applies_anywhere() {
 fn numbers_fragments_and_words_with_hash_are_not_hashtags() {
     let text = "We are #1 in C# news: https://example.com/post#comments &#39; #_";
     assert_eq!(run(text, Channel::X).stats.hashtags, 0);
-    assert_eq!(run("#Rust, #日本 and (#wasm)", Channel::X).stats.hashtags, 3);
+    assert_eq!(
+        run("#Rust, #日本 and (#wasm)", Channel::X).stats.hashtags,
+        3
+    );
 }
 
 fn lengths(min: u32, max: u32) -> VoiceRules {
@@ -82,7 +101,10 @@ fn a_post_shorter_or_longer_than_the_preferred_length_warns() {
     assert_eq!(hits[0].severity, Severity::Warning);
     assert_eq!(hits[0].suggestion.as_deref(), Some("Add about 5 words."));
     let long = run_with(text, Channel::Linkedin, &lengths(1, 3));
-    assert_eq!(found(&long, TOO_LONG)[0].suggestion.as_deref(), Some("Cut about 2 words."));
+    assert_eq!(
+        found(&long, TOO_LONG)[0].suggestion.as_deref(),
+        Some("Cut about 2 words.")
+    );
     let fits = run_with(text, Channel::Linkedin, &lengths(5, 5));
     assert!(found(&fits, TOO_SHORT).is_empty() && found(&fits, TOO_LONG).is_empty());
     // Preferences for another channel do not apply.

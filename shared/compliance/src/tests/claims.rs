@@ -1,6 +1,6 @@
 use super::{found, spanned};
 use crate::codes::UNSUPPORTED_CLAIM;
-use crate::{CheckInput, Channel, Finding, Report, Severity, check};
+use crate::{Channel, CheckInput, Finding, Report, Severity, check};
 
 fn claims(text: &str, citations: usize) -> Report {
     check(&CheckInput::new(text, Channel::Blog).with_citations(citations))
@@ -17,9 +17,18 @@ fn a_superlative_without_a_citation_is_an_unsupported_claim() {
     let hits = claim_findings(&report);
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].severity, Severity::Warning);
-    assert_eq!(spanned(text, hits[0]), "Our tool is the fastest on the market.");
+    assert_eq!(
+        spanned(text, hits[0]),
+        "Our tool is the fastest on the market."
+    );
     assert!(hits[0].message.contains("\"fastest\""));
-    assert!(hits[0].suggestion.as_deref().unwrap().contains("Cite a source"));
+    assert!(
+        hits[0]
+            .suggestion
+            .as_deref()
+            .unwrap()
+            .contains("Cite a source")
+    );
 }
 
 #[test]
@@ -46,7 +55,11 @@ fn a_marker_beyond_the_draft_sources_does_not_resolve() {
     let report = claims(text, 2);
     let hits = claim_findings(&report);
     assert_eq!(hits.len(), 1);
-    assert!(hits[0].message.contains("cites [3], but the draft has 2 sources"));
+    assert!(
+        hits[0]
+            .message
+            .contains("cites [3], but the draft has 2 sources")
+    );
     // With the number of sources unknown, any marker counts.
     assert!(claim_findings(&claims(text, 0)).is_empty());
 }
@@ -79,7 +92,11 @@ fn statistics_absolutes_and_rankings_are_claims() {
         let report = claims(text, 1);
         let hits = claim_findings(&report);
         assert_eq!(hits.len(), 1, "{text}");
-        assert!(hits[0].message.contains(&format!("\"{claim}\"")), "{text}: {}", hits[0].message);
+        assert!(
+            hits[0].message.contains(&format!("\"{claim}\"")),
+            "{text}: {}",
+            hits[0].message
+        );
     }
 }
 

@@ -17,7 +17,10 @@ fn passive_constructions_are_found_with_their_span() {
         ("The report was written by the team.", "was written"),
         ("Mistakes were made.", "were made"),
         ("The bridge is being built.", "is being built"),
-        ("The results have been carefully reviewed.", "been carefully reviewed"),
+        (
+            "The results have been carefully reviewed.",
+            "been carefully reviewed",
+        ),
         ("It wasn't approved.", "wasn't approved"),
         ("They’re often overlooked.", "They’re often overlooked"),
         ("The plan is not yet finished.", "is not yet finished"),
@@ -72,5 +75,9 @@ fn a_passive_share_of_a_quarter_or_less_does_not_warn() {
                 We rested. We planned. We wrote. We slept.";
     let report = run(text, Channel::Blog);
     assert_eq!(report.stats.passive_sentences, 2);
-    assert!(found(&report, PASSIVE_VOICE).iter().all(|f| f.severity == Severity::Info));
+    assert!(
+        found(&report, PASSIVE_VOICE)
+            .iter()
+            .all(|f| f.severity == Severity::Info)
+    );
 }

@@ -91,7 +91,11 @@ fn reading_ease_is_reported_in_the_stats() {
 #[test]
 fn urls_and_citation_markers_are_not_words_for_readability() {
     let plain = grade("The cat sat on the mat.");
-    assert_near(grade("The cat sat on the mat https://example.com/a/long/path."), plain, 0.01);
+    assert_near(
+        grade("The cat sat on the mat https://example.com/a/long/path."),
+        plain,
+        0.01,
+    );
     assert_near(grade("The cat sat on the mat[1]."), plain, 0.01);
 }
 
@@ -114,7 +118,11 @@ fn a_grade_above_the_target_warns_and_names_the_longest_sentence() {
     let hits = found(&report, READING_GRADE);
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].severity, Severity::Warning);
-    assert!(hits[0].message.contains("above the target of 6"), "{}", hits[0].message);
+    assert!(
+        hits[0].message.contains("above the target of 6"),
+        "{}",
+        hits[0].message
+    );
     assert!(spanned(text, hits[0]).starts_with("The Australian platypus"));
     assert!(hits[0].suggestion.as_deref().unwrap().contains("13 words"));
 }
@@ -128,7 +136,10 @@ fn a_grade_at_or_below_the_target_passes() {
     let report = run_with("The cat sat on the mat.", Channel::Blog, &rules);
     assert!(found(&report, READING_GRADE).is_empty());
     // Without a target there is nothing to compare against.
-    let report = run("The Australian platypus is seemingly a hybrid.", Channel::Blog);
+    let report = run(
+        "The Australian platypus is seemingly a hybrid.",
+        Channel::Blog,
+    );
     assert!(found(&report, READING_GRADE).is_empty());
 }
 

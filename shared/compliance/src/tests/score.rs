@@ -1,6 +1,6 @@
 use super::{run, run_with};
 use crate::codes::{BANNED_TERM, PASSIVE_VOICE};
-use crate::{CheckInput, Channel, Checker, Finding, Severity, Span, VoiceRules, check, score};
+use crate::{Channel, CheckInput, Checker, Finding, Severity, Span, VoiceRules, check, score};
 
 fn finding(code: &str, severity: Severity, span: Option<Span>) -> Finding {
     Finding {
@@ -14,7 +14,10 @@ fn finding(code: &str, severity: Severity, span: Option<Span>) -> Finding {
 
 #[test]
 fn a_clean_text_scores_100_and_passes() {
-    let report = run("We ship the update on Tuesday. It makes search simpler.", Channel::Blog);
+    let report = run(
+        "We ship the update on Tuesday. It makes search simpler.",
+        Channel::Blog,
+    );
     assert_eq!(report.findings, []);
     assert_eq!(report.score, 100);
     assert!(report.passed);
@@ -27,7 +30,11 @@ fn a_text_with_an_error_scores_lower_than_a_clean_one() {
         ..VoiceRules::default()
     };
     let clean = run_with("We ship the update on Tuesday.", Channel::Blog, &rules);
-    let flagged = run_with("We ship the cheap update on Tuesday.", Channel::Blog, &rules);
+    let flagged = run_with(
+        "We ship the cheap update on Tuesday.",
+        Channel::Blog,
+        &rules,
+    );
     assert!(clean.passed && !flagged.passed);
     assert_eq!(flagged.score, 80);
     assert!(flagged.score < clean.score);
@@ -70,7 +77,11 @@ fn findings_are_ordered_by_span_with_unspanned_last() {
     };
     let text = "The report was written by us. Our cheap fund is the best.";
     let report = run_with(text, Channel::Blog, &rules);
-    let starts: Vec<Option<usize>> = report.findings.iter().map(|f| f.span.map(|s| s.start)).collect();
+    let starts: Vec<Option<usize>> = report
+        .findings
+        .iter()
+        .map(|f| f.span.map(|s| s.start))
+        .collect();
     let mut sorted = starts.clone();
     sorted.sort_by_key(|s| (s.is_none(), *s));
     assert_eq!(starts, sorted);

@@ -26,7 +26,10 @@ fn a_banned_term_inside_punctuation_is_found_with_its_span() {
     assert_eq!((span.start, span.end), (13, 23));
     assert_eq!(spanned(text, hits[0]), "guaranteed");
     assert_eq!(hits[0].severity, Severity::Error);
-    assert_eq!(hits[0].suggestion.as_deref(), Some("Remove or rephrase \"guaranteed\"."));
+    assert_eq!(
+        hits[0].suggestion.as_deref(),
+        Some("Remove or rephrase \"guaranteed\".")
+    );
     assert!(!report.passed);
 }
 
@@ -98,14 +101,20 @@ fn a_missing_required_disclaimer_is_an_error_with_a_suggestion() {
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0].severity, Severity::Error);
     assert_eq!(missing[0].span, None);
-    assert_eq!(missing[0].suggestion.as_deref(), Some("Add \"Capital at risk\"."));
+    assert_eq!(
+        missing[0].suggestion.as_deref(),
+        Some("Add \"Capital at risk\".")
+    );
     assert!(!report.passed);
 }
 
 #[test]
 fn a_present_required_term_matches_in_any_case_and_across_lines() {
     let rules = required(&["Capital at risk"]);
-    for text in ["Invest today. CAPITAL AT RISK.", "Invest today.\n\n(Capital at\nrisk)"] {
+    for text in [
+        "Invest today. CAPITAL AT RISK.",
+        "Invest today.\n\n(Capital at\nrisk)",
+    ] {
         let report = run_with(text, Channel::Linkedin, &rules);
         assert!(found(&report, MISSING_REQUIRED_TERM).is_empty(), "{text:?}");
     }

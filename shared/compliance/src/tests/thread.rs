@@ -3,7 +3,7 @@ use crate::codes::THREAD_SPLIT;
 use crate::{Channel, split_thread, x_weighted_length};
 
 /// The part without its " k/n" suffix, checking the numbering on the way.
-fn body<'p>(part: &'p str, k: usize, n: usize) -> &'p str {
+fn body(part: &str, k: usize, n: usize) -> &str {
     let suffix = format!(" {k}/{n}");
     part.strip_suffix(&suffix)
         .unwrap_or_else(|| panic!("{part:?} ends with {suffix:?}"))
@@ -28,14 +28,21 @@ fn sentences(count: usize) -> String {
 #[test]
 fn parts_fit_are_numbered_and_keep_every_word() {
     let url = format!("https://example.com/{}", "a".repeat(120));
-    let text = format!("{} Read more at {url} today. {}", sentences(6), sentences(4));
+    let text = format!(
+        "{} Read more at {url} today. {}",
+        sentences(6),
+        sentences(4)
+    );
     assert!(x_weighted_length(&text) > 280);
     let parts = split_thread(&text, 280);
     assert!(parts.len() > 1);
     for part in &parts {
         assert!(x_weighted_length(part) <= 280, "{part:?}");
     }
-    assert_eq!(words_of(&parts), text.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(
+        words_of(&parts),
+        text.split_whitespace().collect::<Vec<_>>()
+    );
     assert_eq!(parts.iter().filter(|p| p.contains(&url)).count(), 1);
 }
 
@@ -58,7 +65,10 @@ fn a_sentence_longer_than_a_post_breaks_between_words() {
         assert!(x_weighted_length(part) <= 280);
         assert!(!part.contains("wo "), "{part:?}");
     }
-    assert_eq!(words_of(&parts), text.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(
+        words_of(&parts),
+        text.split_whitespace().collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -101,4 +111,43 @@ fn an_over_limit_x_post_reports_its_thread() {
     assert_eq!(thread, split_thread(&text, 280));
     assert_eq!(report.stats.thread_parts, Some(thread.len()));
     assert_eq!(found(&report, THREAD_SPLIT).len(), 1);
+}
+
+/// A thread is checked as its posts: each within the limit passes, and one post over it is
+/// named with its span, while the voice rules still read the whole thread.
+#[test]
+fn a_thread_is_held_to_the_limit_post_by_post() {
+    use crate::codes::{MISSING_REQUIRED_TERM, OVER_LIMIT};
+    use crate::{CheckInput, THREAD_SEPARATOR, VoiceRules, check};
+    let fits = vec![filler(270), filler(275), "Terms apply.".to_string()];
+    let joined = fits.join(THREAD_SEPARATOR);
+    assert!(x_weighted_length(&joined) > 280);
+    let report = check(&CheckInput::new(&joined, Channel::X).with_thread(&fits));
+    assert!(found(&report, OVER_LIMIT).is_empty(), "{report:?}");
+    assert_eq!(report.stats.thread_parts, Some(3));
+    assert!(report.thread.is_none(), "no split is offered for a thread");
+
+    let rules = VoiceRules {
+        required_terms: vec!["Terms apply.".into(), "Capital at risk".into()],
+        ..VoiceRules::default()
+    };
+    let over = vec![filler(100), filler(290)];
+    let joined = over.join(THREAD_SEPARATOR);
+    let report = check(
+        &CheckInput::new(&joined, Channel::X)
+            .with_thread(&over)
+            .with_rules(&rules),
+    );
+    let findings = found(&report, OVER_LIMIT);
+    assert_eq!(findings.len(), 1, "{report:?}");
+    assert!(findings[0].message.contains("Post 2"), "{:?}", findings[0]);
+    let span = findings[0].span.unwrap();
+    assert_eq!(&joined[span.start..span.end], over[1]);
+    let missing = found(&report, MISSING_REQUIRED_TERM);
+    assert_eq!(
+        missing.len(),
+        2,
+        "the whole thread lacks both terms: {report:?}"
+    );
+    assert!(!report.passed);
 }

@@ -30,7 +30,11 @@ fn a_formal_tone_flags_contractions_slang_exclamations_and_emoji() {
             ("Don't", "Write \"Do not\"."),
         ]
     );
-    assert!(found(&report, TONE_MISMATCH).iter().all(|f| f.severity == Severity::Warning));
+    assert!(
+        found(&report, TONE_MISMATCH)
+            .iter()
+            .all(|f| f.severity == Severity::Warning)
+    );
 }
 
 #[test]
@@ -62,7 +66,11 @@ fn a_serious_tone_allows_one_exclamation_mark_but_not_several() {
 fn strongly_negative_text_mismatches_a_positive_tone() {
     let text = "This is a terrible, awful and disappointing failure. We hate it.";
     let report = toned(text, &["friendly", "optimistic"]);
-    assert!(report.stats.sentiment <= -0.05, "{}", report.stats.sentiment);
+    assert!(
+        report.stats.sentiment <= -0.05,
+        "{}",
+        report.stats.sentiment
+    );
     let hits = found(&report, SENTIMENT_MISMATCH);
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].severity, Severity::Warning);
@@ -80,7 +88,10 @@ fn neutral_text_for_a_positive_tone_is_only_a_note() {
 
 #[test]
 fn positive_text_suits_a_positive_tone() {
-    let report = toned("We love helping you succeed, and we are glad you are here.", &["warm"]);
+    let report = toned(
+        "We love helping you succeed, and we are glad you are here.",
+        &["warm"],
+    );
     assert!(report.stats.sentiment >= 0.05);
     assert!(found(&report, SENTIMENT_MISMATCH).is_empty());
 }
@@ -93,7 +104,10 @@ fn strongly_emotional_text_mismatches_a_serious_tone() {
     let hits = found(&report, SENTIMENT_MISMATCH);
     assert_eq!(hits.len(), 1);
     assert!(hits[0].message.contains("strongly positive"));
-    let calm = toned("The quarterly results are available in the report.", &["serious"]);
+    let calm = toned(
+        "The quarterly results are available in the report.",
+        &["serious"],
+    );
     assert!(found(&calm, SENTIMENT_MISMATCH).is_empty());
 }
 
@@ -101,7 +115,11 @@ fn strongly_emotional_text_mismatches_a_serious_tone() {
 fn negative_text_mismatches_an_empathetic_tone() {
     let text = "Your complaint is wrong and the problem is your fault.";
     let report = toned(text, &["empathetic"]);
-    assert!(report.stats.sentiment <= -0.05, "{}", report.stats.sentiment);
+    assert!(
+        report.stats.sentiment <= -0.05,
+        "{}",
+        report.stats.sentiment
+    );
     assert_eq!(found(&report, SENTIMENT_MISMATCH).len(), 1);
 }
 
@@ -114,7 +132,11 @@ fn hedging_undercuts_a_confident_tone() {
         .map(|f| spanned(text, f))
         .collect();
     assert_eq!(hits, ["Maybe", "We think"]);
-    assert!(found(&report, TONE_MISMATCH).iter().all(|f| f.severity == Severity::Info));
+    assert!(
+        found(&report, TONE_MISMATCH)
+            .iter()
+            .all(|f| f.severity == Severity::Info)
+    );
     assert!(found(&toned(text, &["friendly"]), TONE_MISMATCH).is_empty());
 }
 

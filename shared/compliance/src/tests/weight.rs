@@ -60,9 +60,15 @@ fn bare_domains_are_urls_and_common_lookalikes_are_not() {
 fn sentence_punctuation_after_a_url_is_not_part_of_it() {
     assert_eq!(x_weighted_length("See https://example.com/a."), 4 + 23 + 1);
     assert_eq!(x_weighted_length("(https://example.com/a)"), 1 + 23 + 1);
-    assert_eq!(x_weighted_length("https://en.wikipedia.org/wiki/Rust_(language)"), 23);
+    assert_eq!(
+        x_weighted_length("https://en.wikipedia.org/wiki/Rust_(language)"),
+        23
+    );
     assert_eq!(x_weighted_length("Visit example.com, then"), 6 + 23 + 6);
-    assert_eq!(x_weighted_length("two https://a.com/x https://b.com/y"), 4 + 23 + 1 + 23);
+    assert_eq!(
+        x_weighted_length("two https://a.com/x https://b.com/y"),
+        4 + 23 + 1 + 23
+    );
 }
 
 #[test]

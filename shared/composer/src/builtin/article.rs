@@ -11,7 +11,45 @@ use crate::text::{capitalize_first, is_function_word, title_case};
 use crate::voice::{Tone, find_term};
 
 /// Most words in a section heading taken from a fact.
-const MAX_HEADING_WORDS: usize = 8;
+const MAX_HEADING_WORDS: usize = 10;
+
+/// Words that start a trailing clause or prepositional phrase, where a heading taken from a
+/// sentence can stop ("... cut breach costs | by an average of ..."). Articles and "of" are
+/// not among them: they sit inside the noun phrase.
+const HEADING_BREAKS: &[&str] = &[
+    "by",
+    "in",
+    "for",
+    "with",
+    "from",
+    "at",
+    "on",
+    "during",
+    "because",
+    "when",
+    "while",
+    "which",
+    "that",
+    "and",
+    "but",
+    "than",
+    "compared",
+    "according",
+    "after",
+    "before",
+    "since",
+    "across",
+    "among",
+    "between",
+    "over",
+    "to",
+    "as",
+    "who",
+    "where",
+    "if",
+    "though",
+    "although",
+];
 
 pub(super) fn compose(plan: &Plan, channel: Channel) -> Composed {
     let quotes = plan.quotes_for(channel);
@@ -31,7 +69,11 @@ pub(super) fn compose(plan: &Plan, channel: Channel) -> Composed {
         if let Some(bridge) = plan.pick(p.bridge, 20 + i as u64, 0, true) {
             paragraph.push(bridge);
         }
-        blocks.push(format!("## {}\n\n{}", heading(&group[0]), paragraph.join(" ")));
+        blocks.push(format!(
+            "## {}\n\n{}",
+            heading(&group[0]),
+            paragraph.join(" ")
+        ));
     }
     let written = quotes.len().min(sections);
     let wanted = if quotes.is_empty() {
@@ -47,7 +89,10 @@ pub(super) fn compose(plan: &Plan, channel: Channel) -> Composed {
         conclusion.push(goal);
     }
     let conclusion_heading = plan.pick_or(p.conclusion_heading, 32, 0, "Conclusion");
-    blocks.push(format!("## {conclusion_heading}\n\n{}", conclusion.join(" ")));
+    blocks.push(format!(
+        "## {conclusion_heading}\n\n{}",
+        conclusion.join(" ")
+    ));
     if let Some(cta) = plan.cta_markdown() {
         blocks.push(cta);
     }
@@ -69,7 +114,10 @@ pub(super) fn compose(plan: &Plan, channel: Channel) -> Composed {
 /// does not already carry a keyword.
 pub(super) fn title(plan: &Plan) -> String {
     let topic = title_case(&plan.topic_as_title());
-    let carries_keyword = plan.keywords.iter().any(|k| find_term(&plan.topic, k).is_some());
+    let carries_keyword = plan
+        .keywords
+        .iter()
+        .any(|k| find_term(&plan.topic, k).is_some());
     match plan.keywords.first() {
         Some(keyword) if !carries_keyword => {
             let keyword = title_case(keyword);
@@ -87,7 +135,12 @@ pub(super) fn title(plan: &Plan) -> String {
 
 fn intro(plan: &Plan, has_facts: bool) -> String {
     let p = plan.phrases;
-    let first = plan.pick_or(p.intro, 1, 0, "For {audience}, {subject} is worth a closer look.");
+    let first = plan.pick_or(
+        p.intro,
+        1,
+        0,
+        "For {audience}, {subject} is worth a closer look.",
+    );
     let second_table = if plan.goal.is_some() {
         p.intro_goal
     } else {
@@ -114,13 +167,14 @@ fn groups(quotes: &[Quote], sections: usize) -> Vec<&[Quote]> {
 }
 
 /// A section heading from the fact that opens it: the sentence up to its first clause break,
-/// or to a preposition or conjunction after its fifth word, at most eight words, in sentence
+/// or to a preposition or conjunction after its fifth word, at most ten words, in sentence
 /// case: "Organisations with mature zero-trust programmes cut breach costs".
 fn heading(quote: &Quote) -> String {
     let mut kept: Vec<&str> = Vec::new();
     for (i, word) in quote.sentence.split_whitespace().enumerate() {
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '%' && c != '$');
-        if i >= MAX_HEADING_WORDS || (i >= 5 && is_function_word(bare)) || word == "—" {
+        let breaks = HEADING_BREAKS.contains(&bare.to_lowercase().as_str());
+        if i >= MAX_HEADING_WORDS || (i >= 5 && breaks) || word == "—" {
             break;
         }
         kept.push(word);

@@ -248,7 +248,10 @@ static CONFIDENT: Phrases = Phrases {
         "And it is not the only signal:",
     ],
     list_lead: &["The essentials:", "Where to focus:"],
-    takeaway: &["To {goal}, start here.", "Act on these, and measure what changes."],
+    takeaway: &[
+        "To {goal}, start here.",
+        "Act on these, and measure what changes.",
+    ],
     cta_lead: &[""],
     thread_hook: &[
         "{Subject}: what matters, in {count} posts.",

@@ -1,6 +1,7 @@
 //! What every channel's draft is built from: the brief and the voice read once, scrubbed of
 //! banned terms and styled for the tone, plus the facts worth quoting.
 
+use super::goal::{self, Intent};
 use super::phrases::{self, Phrases};
 use crate::brief::{Brief, Length};
 use crate::channel::Channel;
@@ -20,34 +21,6 @@ const CLAUSE_STARTS: &[&str] = &[
     "how", "why", "what", "when", "where", "which", "who", "should", "can", "could", "is", "are",
     "do", "does", "will", "would",
 ];
-
-/// Verbs that start a goal the reader shares ("cut cloud costs"), so it can be written into
-/// the draft; any other goal ("drive signups") stays internal and only shapes the CTA.
-const READER_VERBS: &[&str] = &[
-    "reduce", "cut", "lower", "improve", "grow", "save", "build", "choose", "compare", "prepare",
-    "avoid", "understand", "learn", "plan", "adopt", "scale", "secure", "protect", "speed",
-    "automate", "measure", "launch", "hire", "keep", "find", "manage", "modernise", "modernize",
-    "simplify", "streamline", "evaluate", "assess", "start", "strengthen", "retain", "meet",
-    "comply", "stay", "migrate", "deliver", "ship", "design", "run", "spot", "detect", "prevent",
-    "fix", "close", "win", "make", "get", "raise", "hit", "boost",
-];
-
-/// Words that mark a goal as the marketer's own, not the reader's.
-const INTERNAL_GOAL_WORDS: &[&str] = &[
-    "signup", "signups", "sign-ups", "leads", "awareness", "traffic", "engagement", "followers",
-    "clicks", "downloads", "registrations", "conversions", "subscribers", "visibility", "brand",
-    "pipeline", "mqls", "impressions", "reach",
-];
-
-/// What the goal asks the reader to do, for a CTA the brief did not spell out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Intent {
-    Register,
-    Download,
-    Demo,
-    Subscribe,
-    Learn,
-}
 
 pub(super) struct Plan<'a> {
     pub voice: &'a Voice,
@@ -133,15 +106,19 @@ impl<'a> Plan<'a> {
             .map(clean)
             .filter(|a| !a.is_empty())
             .map(|a| mid_sentence(&a, &is_proper))
-            .unwrap_or_else(|| format!("teams working on {subject}"));
+            // Generic enough for every template that names the audience.
+            .unwrap_or_else(|| "practitioners".to_string());
         let raw_goal = brief.goal.as_deref().map(clean).unwrap_or_default();
-        let goal = reader_goal(&raw_goal);
-        let intent = intent(&raw_goal);
+        let goal = goal::reader_goal(&raw_goal);
+        let intent = goal::intent(&raw_goal);
         let mut terms: Vec<String> = keywords.iter().map(|k| k.to_lowercase()).collect();
         terms.extend(
             topic
                 .split_whitespace()
-                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
                 .filter(|w| w.chars().count() >= 4 && !is_function_word(w)),
         );
         let quotes = quotes(facts, voice, &terms)
@@ -187,7 +164,8 @@ impl<'a> Plan<'a> {
                 .map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
                 .collect(),
-            name: match clean(&voice.name) {
+            // Names keep their punctuation ("Acme Inc."), so they are only scrubbed.
+            name: match voice.scrub(voice.name.trim()) {
                 name if name.is_empty() => "COMPANY".to_string(),
                 name => name,
             },
@@ -260,7 +238,10 @@ impl<'a> Plan<'a> {
             ("kw", keyword.as_str()),
         ] {
             out = out
-                .replace(&format!("{{{}}}", capitalize_first(slot)), &capitalize_first(value))
+                .replace(
+                    &format!("{{{}}}", capitalize_first(slot)),
+                    &capitalize_first(value),
+                )
                 .replace(&format!("{{{slot}}}"), value);
         }
         out = out.replace("{down}", down);
@@ -299,16 +280,7 @@ impl<'a> Plan<'a> {
     pub fn cta_text(&self) -> Option<String> {
         match (&self.cta, &self.link) {
             (Some(cta), _) => Some(cta.clone()),
-            (None, Some(_)) => Some(
-                match self.intent {
-                    Intent::Register => "Save your seat",
-                    Intent::Download => "Get the full guide",
-                    Intent::Demo => "Book a demo",
-                    Intent::Subscribe => "Subscribe for more",
-                    Intent::Learn => "Read more",
-                }
-                .to_string(),
-            ),
+            (None, Some(_)) => Some(self.intent.default_cta().to_string()),
             (None, None) => None,
         }
     }
@@ -423,42 +395,11 @@ fn short_subject(subject: &str) -> String {
         .position(|w| HEAD_BREAKS.contains(&w.to_lowercase().as_str()))
         .map_or(words.len(), |i| i + 1);
     let head = &words[..cut];
-    let bare_article = head.len() == 1 && ["a", "an", "the"].contains(&head[0].to_lowercase().as_str());
+    let bare_article =
+        head.len() == 1 && ["a", "an", "the"].contains(&head[0].to_lowercase().as_str());
     if bare_article {
         subject.to_string()
     } else {
         head.join(" ")
-    }
-}
-
-fn reader_goal(goal: &str) -> Option<String> {
-    let goal = goal.strip_prefix("to ").unwrap_or(goal).trim();
-    let lower = goal.to_lowercase();
-    let first = lower.split_whitespace().next()?;
-    let internal = lower
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .any(|w| INTERNAL_GOAL_WORDS.contains(&w));
-    (READER_VERBS.contains(&first) && !internal).then(|| {
-        let mut chars = goal.chars();
-        chars
-            .next()
-            .map(|c| c.to_lowercase().chain(chars).collect())
-            .unwrap_or_default()
-    })
-}
-
-fn intent(goal: &str) -> Intent {
-    let lower = goal.to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&["sign up", "signup", "sign-up", "register", "registration", "webinar", "event", "attend", "rsvp"]) {
-        Intent::Register
-    } else if has(&["download", "guide", "ebook", "e-book", "whitepaper", "white paper", "report", "playbook"]) {
-        Intent::Download
-    } else if has(&["demo", "trial", "lead", "pipeline", "sales", "purchase", "convert"]) {
-        Intent::Demo
-    } else if has(&["subscribe", "newsletter", "follow"]) {
-        Intent::Subscribe
-    } else {
-        Intent::Learn
     }
 }

@@ -34,7 +34,11 @@ pub(super) fn compose(plan: &Plan, channel: Channel) -> Composed {
     let mut tail: Vec<String> = plan.cta_plain().into_iter().collect();
     let tags = plan.hashtags(min_tags, max_tags);
     let before_tail = tail.join("\n\n");
-    tail.extend(plan.missing_required(&before_tail).iter().map(|t| t.to_string()));
+    tail.extend(
+        plan.missing_required(&before_tail)
+            .iter()
+            .map(|t| t.to_string()),
+    );
     if !tags.is_empty() {
         tail.push(tags.join(" "));
     }
@@ -56,7 +60,11 @@ pub(super) fn compose(plan: &Plan, channel: Channel) -> Composed {
         if shown > 0 {
             let lead = framed
                 .then(|| {
-                    let table = if stat.is_some() { p.stat_lead } else { p.list_lead };
+                    let table = if stat.is_some() {
+                        p.stat_lead
+                    } else {
+                        p.list_lead
+                    };
                     plan.pick(table, 41, shown, has_facts)
                 })
                 .flatten();

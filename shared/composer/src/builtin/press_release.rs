@@ -19,7 +19,8 @@ pub(super) fn compose(plan: &Plan) -> Composed {
     } else {
         plan.pick_or(p.press_verb, 70, 0, "Shares Guidance on")
     };
-    let headline = title_case(&format!("{} {verb} {}", plan.name, plan.topic_as_title()));
+    // "Examines How to Cut Cloud Costs": a question's mark does not survive the verb.
+    let headline = title_case(&format!("{} {verb} {}", plan.name, plan.topic));
 
     let mut lead = vec![plan.pick_or(
         p.press_lead,

@@ -45,8 +45,12 @@ pub(super) fn compose(plan: &Plan) -> Composed {
             String::new(),
         ),
     };
+    // The tone's lead-in only where it fits whole: the call to action matters more.
     if let Some(lead) = plan.cta_lead().filter(|_| plan.cta_text().is_some()) {
-        main = format!("{lead} {main}");
+        let with_lead = format!("{lead} {main}");
+        if x_weighted_len(&format!("{with_lead}{keep}")) + NUMBERING_ROOM <= X_LIMIT {
+            main = with_lead;
+        }
     }
     let mut extra = Vec::new();
     for term in plan.missing_required(&format!("{main}{keep}")) {

@@ -30,7 +30,11 @@ pub(super) fn clean(
     let uncite = |text: &str| {
         let (text, removed) = cite::strip_unknown(text, &known);
         if !removed.is_empty() {
-            tracing::warn!(channel = name, ?removed, "removed citations to facts that were not given");
+            tracing::warn!(
+                channel = name,
+                ?removed,
+                "removed citations to facts that were not given"
+            );
         }
         text
     };
@@ -46,18 +50,32 @@ pub(super) fn clean(
         }
         text
     };
-    let title = answer.title.map(|t| uncite(&t)).map(|t| match voice.banned_in(&t) {
-        Some(term) => {
-            tracing::warn!(channel = name, term, action = "removed the term from the title", "banned term in the model's draft");
-            voice.scrub(&t)
-        }
-        None => t,
-    });
+    let title = answer
+        .title
+        .map(|t| uncite(&t))
+        .map(|t| match voice.banned_in(&t) {
+            Some(term) => {
+                tracing::warn!(
+                    channel = name,
+                    term,
+                    action = "removed the term from the title",
+                    "banned term in the model's draft"
+                );
+                voice.scrub(&t)
+            }
+            None => t,
+        });
     let title = title.filter(|t| !t.is_empty());
 
-    let numbered = !answer.thread.is_empty() && answer.thread.iter().all(|p| number_prefix(p).is_some());
-    let mut thread: Vec<String> = answer
-        .thread
+    let numbered =
+        !answer.thread.is_empty() && answer.thread.iter().all(|p| number_prefix(p).is_some());
+    // Only X drafts have a thread; posts another channel's answer carries are not kept.
+    let posts = if channel == Channel::X {
+        answer.thread.as_slice()
+    } else {
+        &[]
+    };
+    let mut thread: Vec<String> = posts
         .iter()
         .map(|part| guard(&uncite(part)))
         .filter(|part| part.chars().any(char::is_alphanumeric))
@@ -81,7 +99,11 @@ pub(super) fn clean(
         })
         .collect();
     for term in missing {
-        tracing::warn!(channel = name, term, "the model left out a required term; appended it");
+        tracing::warn!(
+            channel = name,
+            term,
+            "the model left out a required term; appended it"
+        );
         if channel == Channel::X {
             match thread.last_mut() {
                 Some(last) if x_weighted_len(&format!("{last}\n\n{term}")) <= X_LIMIT - 6 => {
@@ -108,7 +130,10 @@ pub(super) fn clean(
             "{name}: nothing usable was left after removing banned terms"
         )));
     }
-    let sources = cite::sources(title.iter().map(String::as_str).chain([body.as_str()]), facts);
+    let sources = cite::sources(
+        title.iter().map(String::as_str).chain([body.as_str()]),
+        facts,
+    );
     Ok(Cleaned {
         title,
         body,
@@ -138,7 +163,9 @@ fn renumber(parts: &[String]) -> Vec<String> {
                 None => part.as_str(),
             };
             let number = format!("{}/{total} ", i + 1);
-            let fitted = fit(text, "", |t| x_weighted_len(&format!("{number}{t}")) <= X_LIMIT);
+            let fitted = fit(text, "", |t| {
+                x_weighted_len(&format!("{number}{t}")) <= X_LIMIT
+            });
             format!("{number}{fitted}")
         })
         .collect()

@@ -6,7 +6,10 @@ use crate::compose_builtin;
 
 #[test]
 fn markers_are_read_in_citation_order() {
-    assert_eq!(cited("A [2]. B [1, 3]. C [2][4-5]. D [x] [] [10-99]."), [2, 1, 3, 4, 5]);
+    assert_eq!(
+        cited("A [2]. B [1, 3]. C [2][4-5]. D [x] [] [10-99]."),
+        [2, 1, 3, 4, 5]
+    );
     assert_eq!(cited("A [link](https://e.com) [^1]"), Vec::<usize>::new());
 }
 
@@ -33,14 +36,22 @@ fn sources_are_the_cited_facts_by_number() {
 fn every_draft_lists_exactly_the_facts_it_cites() {
     let mut f = facts();
     // A repeated number is one fact; the first wins.
-    f.push(fact(2, "A duplicate of fact two that says something else entirely about banks.", "Dup"));
+    f.push(fact(
+        2,
+        "A duplicate of fact two that says something else entirely about banks.",
+        "Dup",
+    ));
     for draft in compose_builtin(&brief(&ALL_CHANNELS), &voice(), &f) {
         let mut in_text = cited(&all_text(&draft));
         in_text.sort_unstable();
         let listed: Vec<usize> = draft.sources.iter().map(|s| s.n).collect();
         assert_eq!(in_text, listed, "{}", draft.channel);
         assert!(!listed.is_empty(), "{}", draft.channel);
-        assert!(draft.sources.iter().all(|s| s.title != "Dup"), "{}", draft.channel);
+        assert!(
+            draft.sources.iter().all(|s| s.title != "Dup"),
+            "{}",
+            draft.channel
+        );
         assert!(!draft.body.contains("duplicate of fact two"));
     }
 }

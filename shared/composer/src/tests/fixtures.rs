@@ -92,23 +92,22 @@ pub fn builtin(channel: &str, brief: &Brief, voice: &Voice, facts: &[Fact]) -> c
     drafts.remove(0)
 }
 
-/// Every string a draft shows a reader.
+/// Every string a draft shows a reader: the title and the body (which holds an X thread's
+/// posts too).
 pub fn all_text(draft: &crate::Draft) -> String {
-    let mut out = draft.title.clone().unwrap_or_default();
-    out.push('\n');
-    out.push_str(&draft.body);
-    for part in &draft.thread {
-        out.push('\n');
-        out.push_str(part);
+    if !draft.thread.is_empty() {
+        assert_eq!(draft.body, draft.thread.join("\n\n"));
     }
-    out
+    format!(
+        "{}\n{}",
+        draft.title.clone().unwrap_or_default(),
+        draft.body
+    )
 }
 
 /// The `##` headings of a Markdown body.
 pub fn headings(body: &str) -> Vec<&str> {
-    body.lines()
-        .filter_map(|l| l.strip_prefix("## "))
-        .collect()
+    body.lines().filter_map(|l| l.strip_prefix("## ")).collect()
 }
 
 /// Words in `text` that are contractions ("don't", "it's", "we're").
@@ -121,7 +120,9 @@ pub fn contractions(text: &str) -> Vec<String> {
         .map(|w| w.to_lowercase().replace('’', "'"))
         .filter(|w| {
             WHOLE.contains(&w.as_str())
-                || ["n't", "'re", "'ve", "'ll", "'d"].iter().any(|s| w.ends_with(s))
+                || ["n't", "'re", "'ve", "'ll", "'d"]
+                    .iter()
+                    .any(|s| w.ends_with(s))
         })
         .collect()
 }

@@ -37,13 +37,20 @@ fn the_topic_must_be_present_and_short() {
     b.topic = "x".repeat(501);
     assert_eq!(field_of(validate(&b)), "topic");
     b.topic = "é".repeat(500);
-    assert_eq!(validate(&b), Ok(()), "500 characters, not bytes, is the limit");
+    assert_eq!(
+        validate(&b),
+        Ok(()),
+        "500 characters, not bytes, is the limit"
+    );
 }
 
 #[test]
 fn channels_must_be_known_distinct_and_one_to_nine() {
     assert_eq!(field_of(validate(&brief(&[]))), "channels");
-    assert_eq!(field_of(validate(&brief(&["blog", "tiktok"]))), "channels[1]");
+    assert_eq!(
+        field_of(validate(&brief(&["blog", "tiktok"]))),
+        "channels[1]"
+    );
     assert_eq!(field_of(validate(&brief(&["x", "X"]))), "channels[1]");
     let ten = ["blog"; 10];
     assert_eq!(field_of(validate(&brief(&ten))), "channels");
@@ -61,7 +68,12 @@ fn keywords_are_limited_and_not_blank() {
 #[test]
 fn the_link_must_be_http_or_https() {
     let mut b = brief(&["blog"]);
-    for bad in ["ftp://example.com/file", "not a link", "javascript:alert(1)", "https://"] {
+    for bad in [
+        "ftp://example.com/file",
+        "not a link",
+        "javascript:alert(1)",
+        "https://",
+    ] {
         b.link = Some(bad.to_string());
         assert_eq!(field_of(validate(&b)), "link", "{bad}");
     }

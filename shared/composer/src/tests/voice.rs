@@ -8,10 +8,16 @@ use crate::{Length, compose_builtin};
 #[test]
 fn every_channel_carries_every_required_term_verbatim() {
     let mut v = voice();
-    v.required_terms.push("Northwind Security is a registered trademark.".to_string());
+    v.required_terms
+        .push("Northwind Security is a registered trademark.".to_string());
     for draft in compose_builtin(&brief(&ALL_CHANNELS), &v, &facts()) {
         for term in &v.required_terms {
-            assert!(draft.body.contains(term.as_str()), "{}: {term}\n{}", draft.channel, draft.body);
+            assert!(
+                draft.body.contains(term.as_str()),
+                "{}: {term}\n{}",
+                draft.channel,
+                draft.body
+            );
         }
     }
 }
@@ -33,25 +39,47 @@ fn banned_terms_never_appear_even_when_facts_and_the_brief_hold_them() {
     for draft in compose_builtin(&b, &v, &f) {
         let text = all_text(&draft);
         for term in &v.banned_terms {
-            assert_eq!(find_term(&text, term), None, "{}: {term}\n{text}", draft.channel);
+            assert_eq!(
+                find_term(&text, term),
+                None,
+                "{}: {term}\n{text}",
+                draft.channel
+            );
         }
-        assert!(!cited(&text).contains(&2), "{}: the unusable fact is not cited", draft.channel);
+        assert!(
+            !cited(&text).contains(&2),
+            "{}: the unusable fact is not cited",
+            draft.channel
+        );
         assert!(draft.sources.iter().all(|s| s.n != 2));
     }
     let blog = builtin("blog", &b, &v, &f);
-    assert!(blog.body.contains("Budgets grew fastest at smaller banks"), "{}", blog.body);
+    assert!(
+        blog.body.contains("Budgets grew fastest at smaller banks"),
+        "{}",
+        blog.body
+    );
 }
 
 #[test]
 fn banned_words_in_the_phrase_tables_are_avoided() {
     let mut v = voice();
-    v.banned_terms = vec!["evidence".to_string(), "plan".to_string(), "start".to_string()];
+    v.banned_terms = vec![
+        "evidence".to_string(),
+        "plan".to_string(),
+        "start".to_string(),
+    ];
     for tone in ["formal", "friendly", "confident", "neutral"] {
         v.tone = vec![tone.to_string()];
         for draft in compose_builtin(&brief(&ALL_CHANNELS), &v, &facts()) {
             let text = all_text(&draft);
             for term in &v.banned_terms {
-                assert_eq!(find_term(&text, term), None, "{tone} {}: {term}\n{text}", draft.channel);
+                assert_eq!(
+                    find_term(&text, term),
+                    None,
+                    "{tone} {}: {term}\n{text}",
+                    draft.channel
+                );
             }
         }
     }
@@ -68,7 +96,12 @@ fn formal_voices_use_no_exclamation_marks_or_contractions() {
     for draft in compose_builtin(&b, &v, &f) {
         let text = all_text(&draft);
         assert!(!text.contains('!'), "{}: {text}", draft.channel);
-        assert_eq!(contractions(&text), Vec::<String>::new(), "{}: {text}", draft.channel);
+        assert_eq!(
+            contractions(&text),
+            Vec::<String>::new(),
+            "{}: {text}",
+            draft.channel
+        );
     }
     let linkedin = builtin("linkedin", &b, &v, &f);
     assert!(linkedin.body.contains("cannot ignore"), "{}", linkedin.body);
@@ -80,7 +113,8 @@ fn friendly_voices_speak_to_the_reader_with_at_most_one_exclamation() {
     let mut v = voice();
     v.tone = vec!["playful".to_string()];
     let mut f = facts();
-    f[0].text = "Wow! Regional banks saw a 38% rise in credential-stuffing attacks in 2023!".to_string();
+    f[0].text =
+        "Wow! Regional banks saw a 38% rise in credential-stuffing attacks in 2023!".to_string();
     for draft in compose_builtin(&brief(&ALL_CHANNELS), &v, &f) {
         let text = all_text(&draft);
         assert!(text.matches('!').count() <= 1, "{}: {text}", draft.channel);
@@ -122,7 +156,11 @@ fn tones_choose_different_phrasing() {
     let mut v = voice();
     v.tone = vec!["formal".to_string()];
     let formal = builtin("blog", &brief(&[]), &v, &facts());
-    assert!(headings(&formal.body).contains(&"Conclusion"), "{}", formal.body);
+    assert!(
+        headings(&formal.body).contains(&"Conclusion"),
+        "{}",
+        formal.body
+    );
 }
 
 #[test]
@@ -138,11 +176,21 @@ fn a_voice_without_hashtags_gets_none() {
 #[test]
 fn preferred_words_and_length_bound_the_facts_used() {
     let many: Vec<_> = (1..=8)
-        .map(|n| fact(n, &format!("Survey wave {n} found that {n}0% of banks review access rights quarterly."), "Survey"))
+        .map(|n| {
+            fact(
+                n,
+                &format!(
+                    "Survey wave {n} found that {n}0% of banks review access rights quarterly."
+                ),
+                "Survey",
+            )
+        })
         .collect();
     let default = builtin("linkedin", &brief(&[]), &voice(), &many);
     let mut tight = voice();
-    tight.preferred_words.insert("linkedin".to_string(), (40, 90));
+    tight
+        .preferred_words
+        .insert("linkedin".to_string(), (40, 90));
     let tight = builtin("linkedin", &brief(&[]), &tight, &many);
     assert_eq!(default.sources.len(), 3);
     assert_eq!(tight.sources.len(), 1, "{}", tight.body);
@@ -156,7 +204,9 @@ fn preferred_words_and_length_bound_the_facts_used() {
     assert_eq!(long_thread.sources.len(), 6);
     // A blog preference covers Medium too.
     let mut blog_pref = voice();
-    blog_pref.preferred_words.insert("blog".to_string(), (200, 260));
+    blog_pref
+        .preferred_words
+        .insert("blog".to_string(), (200, 260));
     let medium = builtin("medium", &brief(&[]), &blog_pref, &many);
     assert_eq!(medium.sources.len(), 2, "{}", medium.body);
 }

@@ -170,8 +170,7 @@ pub(super) async fn plan(
         body.owners,
         body.blackout_dates,
     );
-    let slots = plasma_planner::plan(&request)
-        .map_err(|e| invalid(e.field(), e.to_string()))?;
+    let slots = plasma_planner::plan(&request).map_err(|e| invalid(e.field(), e.to_string()))?;
     let items = content
         .add_plan(&who.tenant, &who.subject, &campaign, &slots)
         .await?;

@@ -24,8 +24,10 @@ fn known(destination: &str) -> Result<(), Problem> {
     if Connectors::CHANNELS.contains(&destination) {
         Ok(())
     } else {
-        Err(Problem::not_found(&format!("the destination {destination:?}"))
-            .with("allowed", Connectors::CHANNELS.to_vec()))
+        Err(
+            Problem::not_found(&format!("the destination {destination:?}"))
+                .with("allowed", Connectors::CHANNELS.to_vec()),
+        )
     }
 }
 

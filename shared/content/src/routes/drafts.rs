@@ -71,12 +71,9 @@ pub(super) async fn create(
         Ok(items) => Ok((StatusCode::CREATED, Json(DraftList { items }))),
         Err(DraftError::Invalid { field, message }) => Err(invalid(field, message)),
         Err(DraftError::NoSuchProfile) => Err(Problem::not_found("the profile")),
-        Err(DraftError::Model(m)) => Err(Problem::new(
-            StatusCode::BAD_GATEWAY,
-            "model_failed",
-            "The model failed",
-        )
-        .detail(m)),
+        Err(DraftError::Model(m)) => {
+            Err(Problem::new(StatusCode::BAD_GATEWAY, "model_failed", "The model failed").detail(m))
+        }
         Err(DraftError::Port(e)) => Err(e.into()),
     }
 }

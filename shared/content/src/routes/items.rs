@@ -80,7 +80,11 @@ pub struct ActivityList {
     pub items: Vec<Activity>,
 }
 
-pub(super) async fn find(content: &Content, tenant: &str, id: &str) -> Result<ContentItem, Problem> {
+pub(super) async fn find(
+    content: &Content,
+    tenant: &str,
+    id: &str,
+) -> Result<ContentItem, Problem> {
     content
         .item(tenant, id)
         .await?
@@ -105,12 +109,10 @@ pub(super) fn problem(e: TransitionError) -> Problem {
             allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         ),
         TransitionError::Forbidden(p) => Problem::forbidden(p.as_str()),
-        TransitionError::OwnSubmission => Problem::new(
-            StatusCode::FORBIDDEN,
-            "own_submission",
-            "Permission denied",
-        )
-        .detail("approvers cannot approve their own submission; ask another approver"),
+        TransitionError::OwnSubmission => {
+            Problem::new(StatusCode::FORBIDDEN, "own_submission", "Permission denied")
+                .detail("approvers cannot approve their own submission; ask another approver")
+        }
         TransitionError::NotCompliant(report) => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "not_compliant",
@@ -308,7 +310,9 @@ pub(super) async fn diff_versions(
     let params = Params::parse(raw, &["from", "to"])?;
     let item = find(&content, &who.tenant, &id).await?;
     let number = |v: &str| v.parse::<u32>().ok().filter(|n| *n >= 1);
-    let to = params.get("to", "a version number", number)?.unwrap_or(item.version);
+    let to = params
+        .get("to", "a version number", number)?
+        .unwrap_or(item.version);
     let from = params
         .get("from", "a version number", number)?
         .unwrap_or(to.saturating_sub(1).max(1));
@@ -368,9 +372,7 @@ pub(super) async fn comment(
         .await?
     {
         Saved::Done(_) => Ok((StatusCode::CREATED, Json(activity))),
-        Saved::Stale => Err(Problem::conflict(
-            "the item was changed meanwhile; retry",
-        )),
+        Saved::Stale => Err(Problem::conflict("the item was changed meanwhile; retry")),
     }
 }
 

@@ -76,12 +76,22 @@ pub(super) fn instant(at: &str, timezone: Option<&str>) -> Result<DateTime<Utc>,
     }
     let local = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| invalid("at", "expected an RFC 3339 time or a local yyyy-mm-ddThh:mm[:ss]"))?;
+        .map_err(|_| {
+            invalid(
+                "at",
+                "expected an RFC 3339 time or a local yyyy-mm-ddThh:mm[:ss]",
+            )
+        })?;
     let tz = tz.ok_or_else(|| invalid("timezone", "a local time needs a time zone"))?;
     tz.from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| invalid("at", format!("{at} does not exist in {tz} (a daylight-saving gap)")))
+        .ok_or_else(|| {
+            invalid(
+                "at",
+                format!("{at} does not exist in {tz} (a daylight-saving gap)"),
+            )
+        })
 }
 
 #[utoipa::path(

@@ -50,7 +50,10 @@ fn aad_length_prefixes_keys_and_values() {
     let one = |k: &str, v: &str| BTreeMap::from([(k.to_string(), v.to_string())]);
     assert_ne!(aad(&one("ab", "c")), aad(&one("a", "bc")));
     let prefixed = |c: u8| [0, 0, 0, 0, 0, 0, 0, 1, c];
-    assert_eq!(aad(&one("a", "b")), [prefixed(b'a'), prefixed(b'b')].concat());
+    assert_eq!(
+        aad(&one("a", "b")),
+        [prefixed(b'a'), prefixed(b'b')].concat()
+    );
     assert!(aad(&BTreeMap::new()).is_empty());
 }
 
