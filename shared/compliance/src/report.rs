@@ -97,3 +97,13 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread: Option<Vec<String>>,
 }
+
+impl Report {
+    /// Adds another reviewer's findings (an LLM review), keeping the order and re-scoring.
+    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(findings);
+        crate::score::sort(&mut self.findings);
+        self.score = crate::score::score(&self.findings);
+        self.passed = !self.findings.iter().any(|f| f.severity == Severity::Error);
+    }
+}

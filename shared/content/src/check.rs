@@ -1,5 +1,6 @@
 //! The compliance check against a tenant's voice profile; `POST /content/check` and every
-//! submission for review run it.
+//! submission for review run it. The rules always run; with a model configured, its review
+//! adds advisory findings.
 
 use crate::Content;
 use crate::items::ContentItem;
@@ -45,7 +46,18 @@ impl Content {
         if let Some(rules) = &rules {
             input = input.with_rules(rules);
         }
-        Ok(CHECKER.check(&input))
+        Ok(self.reviewed(&input).await)
+    }
+
+    /// The rules' report, with the model's findings when a model is configured.
+    async fn reviewed(&self, input: &CheckInput<'_>) -> Report {
+        let mut report = CHECKER.check(input);
+        if let Some((_, llm)) = &self.llm {
+            let findings =
+                crate::review::review(llm.as_ref(), input.text, input.channel, input.rules).await;
+            report.extend(findings);
+        }
+        report
     }
 
     /// The check an item gets on submission: its text (a thread checked as the posts it
@@ -71,6 +83,6 @@ impl Content {
         if let Some(rules) = &rules {
             input = input.with_rules(rules);
         }
-        Ok(CHECKER.check(&input))
+        Ok(self.reviewed(&input).await)
     }
 }

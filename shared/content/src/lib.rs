@@ -14,6 +14,7 @@ pub mod items;
 pub mod metrics;
 pub mod profiles;
 pub mod publish;
+pub mod review;
 pub mod routes;
 mod service;
 pub mod transitions;
