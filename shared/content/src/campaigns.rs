@@ -3,7 +3,7 @@
 //! calendar lists planned, scheduled and published items and exports them as ICS.
 
 use crate::Content;
-use crate::items::{ContentItem, PublishState};
+use crate::items::ContentItem;
 use crate::workflow::Status;
 use chrono::{DateTime, NaiveDate, Utc};
 use plasma_compliance::Channel;
@@ -112,34 +112,11 @@ impl Content {
         for slot in slots {
             let channel = slot.channel.parse::<Channel>().unwrap_or(Channel::Webhook);
             let item = ContentItem {
-                id: self.ids.new_id(),
-                title: slot.title.clone(),
-                channel,
-                body: String::new(),
-                thread: Vec::new(),
-                status: Status::Draft,
-                version: 1,
-                rev: 0,
                 owner: slot.owner.clone().or_else(|| campaign.input.owner.clone()),
                 campaign_id: Some(campaign.id.clone()),
-                brief_id: None,
-                profile_id: None,
                 planned_at: Some(slot.at),
                 timezone: Some(slot.timezone.clone()),
-                scheduled_at: None,
-                destination: None,
-                schedule_seq: 0,
-                provenance: None,
-                compliance: None,
-                submitted_by: None,
-                publish: PublishState::default(),
-                published_at: None,
-                reason: None,
-                metrics: None,
-                metrics_at: None,
-                created_by: author.to_string(),
-                created_at: now,
-                updated_at: now,
+                ..ContentItem::draft(self.ids.new_id(), slot.title.clone(), channel, author, now)
             };
             self.insert_item(tenant, &item).await?;
             items.push(item);

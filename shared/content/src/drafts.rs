@@ -3,8 +3,7 @@
 //! grounded in the research knowledge base with numbered citations.
 
 use crate::Content;
-use crate::items::{ContentItem, Provenance, PublishState};
-use crate::workflow::Status;
+use crate::items::{ContentItem, Provenance};
 use plasma_compliance::Channel;
 use plasma_composer::{Brief, ComposeError, Draft, Fact, Voice};
 use plasma_core::PortError;
@@ -89,43 +88,24 @@ impl Content {
         let brief_id = self.ids.new_id();
         let mut items = Vec::new();
         for (draft, channel) in drafts.into_iter().zip(channels) {
+            let title = draft
+                .title
+                .clone()
+                .unwrap_or_else(|| request.brief.topic.clone());
             let item = ContentItem {
-                id: self.ids.new_id(),
-                title: draft
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| request.brief.topic.clone()),
-                channel,
                 body: draft.body,
                 thread: draft.thread,
-                status: Status::Draft,
-                version: 1,
-                rev: 0,
                 owner: request.owner.clone().or_else(|| Some(author.to_string())),
                 campaign_id: request.campaign_id.clone(),
                 brief_id: Some(brief_id.clone()),
                 profile_id: profile.as_ref().map(|p| p.id.clone()),
-                planned_at: None,
-                timezone: None,
-                scheduled_at: None,
-                destination: None,
-                schedule_seq: 0,
                 provenance: Some(Provenance {
                     provider: draft.provider,
                     prompt_version: draft.prompt_version,
                     sources: draft.sources,
                     profile_version: profile.as_ref().map(|p| p.version),
                 }),
-                compliance: None,
-                submitted_by: None,
-                publish: PublishState::default(),
-                published_at: None,
-                reason: None,
-                metrics: None,
-                metrics_at: None,
-                created_by: author.to_string(),
-                created_at: now,
-                updated_at: now,
+                ..ContentItem::draft(self.ids.new_id(), title, channel, author, now)
             };
             self.insert_item(tenant, &item).await?;
             items.push(item);

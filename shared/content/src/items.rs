@@ -154,6 +154,48 @@ pub struct Activity {
     pub comment: Option<String>,
 }
 
+impl ContentItem {
+    /// A new draft: version 1, nothing planned, scheduled or published yet.
+    pub fn draft(
+        id: String,
+        title: String,
+        channel: Channel,
+        author: &str,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            channel,
+            body: String::new(),
+            thread: Vec::new(),
+            status: Status::Draft,
+            version: 1,
+            rev: 0,
+            owner: Some(author.to_string()),
+            campaign_id: None,
+            brief_id: None,
+            profile_id: None,
+            planned_at: None,
+            timezone: None,
+            scheduled_at: None,
+            destination: None,
+            schedule_seq: 0,
+            provenance: None,
+            compliance: None,
+            submitted_by: None,
+            publish: PublishState::default(),
+            published_at: None,
+            reason: None,
+            metrics: None,
+            metrics_at: None,
+            created_by: author.to_string(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 fn item_key(tenant: &str, id: &str) -> Key {
     Key::new(format!("CNT#{tenant}#ITEM"), id)
 }

@@ -31,7 +31,14 @@ struct Issue {
 }
 
 /// What the model may report, each becoming the finding code `llm_<kind>`.
-const KINDS: [&str; 6] = ["tone", "claim", "clarity", "brand", "compliance", "audience"];
+const KINDS: [&str; 6] = [
+    "tone",
+    "claim",
+    "clarity",
+    "brand",
+    "compliance",
+    "audience",
+];
 
 fn prompt(text: &str, channel: Channel, rules: Option<&VoiceRules>) -> Completion {
     let mut voice = String::new();
@@ -85,7 +92,9 @@ pub async fn review(
             .collect(),
         Err(e) => {
             tracing::warn!(error = %e, model = llm.model(), "an LLM review was not valid JSON");
-            vec![unavailable(format!("the model's answer was malformed: {e}"))]
+            vec![unavailable(format!(
+                "the model's answer was malformed: {e}"
+            ))]
         }
     }
 }
@@ -105,7 +114,12 @@ fn finding(text: &str, issue: Issue) -> Finding {
         .quote
         .as_deref()
         .filter(|q| !q.trim().is_empty())
-        .and_then(|q| text.find(q).map(|start| Span { start, end: start + q.len() }));
+        .and_then(|q| {
+            text.find(q).map(|start| Span {
+                start,
+                end: start + q.len(),
+            })
+        });
     Finding {
         code: format!("llm_{}", issue.kind),
         severity: Severity::Warning,
@@ -180,7 +194,10 @@ mod tests {
         assert_eq!(found[1].span, None, "a quote the text lacks gets no span");
         let request = &model.seen.lock().unwrap()[0];
         let system = request.system.as_deref().unwrap();
-        assert!(system.contains("formal") && system.contains("cheap") && system.contains("LinkedIn"), "{system}");
+        assert!(
+            system.contains("formal") && system.contains("cheap") && system.contains("LinkedIn"),
+            "{system}"
+        );
         assert!(request.messages[0].text.contains(text));
     }
 
@@ -190,7 +207,16 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "llm_review_unavailable");
         assert_eq!(found[0].severity, Severity::Info);
-        let found = review(&llm("{\"findings\": [{\"kind\": \"tone\"}]}"), "Hello.", Channel::X, None).await;
-        assert_eq!(found[0].code, "llm_review_unavailable", "a finding without a message: {found:?}");
+        let found = review(
+            &llm("{\"findings\": [{\"kind\": \"tone\"}]}"),
+            "Hello.",
+            Channel::X,
+            None,
+        )
+        .await;
+        assert_eq!(
+            found[0].code, "llm_review_unavailable",
+            "a finding without a message: {found:?}"
+        );
     }
 }
