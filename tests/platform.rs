@@ -35,6 +35,8 @@ mod http;
 mod isolation;
 #[path = "platform/jwt.rs"]
 mod jwt;
+#[path = "platform/mcp.rs"]
+mod mcp;
 #[path = "platform/openapi.rs"]
 mod openapi;
 #[path = "platform/rate_limit.rs"]

@@ -2,6 +2,7 @@
 //! template.yaml declares them, and both backends' ports behind trait objects.
 
 pub mod aws;
+pub mod mcp_client;
 pub mod moto;
 pub mod ports;
 

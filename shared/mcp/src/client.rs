@@ -3,8 +3,8 @@
 
 mod transport;
 
-use transport::HttpClient;
 use plasma_http::outbound::{self, Egress, OutboundError};
+use rmcp::RoleClient;
 use rmcp::model::{
     CallToolRequestParams, ClientCapabilities, ClientConfig, ErrorData, Implementation,
     ProtocolVersion,
@@ -12,10 +12,12 @@ use rmcp::model::{
 use rmcp::service::{ClientInitializeError, RunningService, ServiceError, ServiceExt};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::RoleClient;
 use serde_json::Value;
 use std::future::Future;
 use std::time::Duration;
+use transport::HttpClient;
+
+const HTTP_GRACE: Duration = Duration::from_secs(1);
 
 /// An external MCP server and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +77,9 @@ impl McpClient {
     /// newest this crate speaks over `initialize`).
     pub async fn connect(server: &RemoteServer) -> Result<Self, ClientError> {
         let url = outbound::check_url(server.egress, &server.url)?;
-        let http = HttpClient(outbound::client(server.egress, server.timeout));
+        // Each HTTP exchange is bounded too, a little past the call's own timeout so that a
+        // hung server is reported as a timeout rather than a transport error.
+        let http = HttpClient(outbound::client(server.egress, server.timeout + HTTP_GRACE));
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
         config.auth_header = server.bearer.clone();
         let transport = StreamableHttpClientTransport::with_client(http, config);

@@ -95,8 +95,7 @@ fn tool(spec: ToolSpec) -> Option<Tool> {
         return None;
     };
     Some(
-        Tool::new_with_raw(spec.name, Some(spec.description.into()), schema)
-            .with_title(spec.title),
+        Tool::new_with_raw(spec.name, Some(spec.description.into()), schema).with_title(spec.title),
     )
 }
 

@@ -8,6 +8,7 @@ pub mod health;
 pub mod housekeeping;
 pub mod ingest;
 pub mod logging;
+pub mod mcp;
 pub mod openapi;
 pub mod pages;
 pub mod platform;

@@ -192,7 +192,9 @@ impl StreamableHttpClient for HttpClient {
             .map_err(StreamableHttpError::Client)?;
         match response.status() {
             StatusCode::UNAUTHORIZED => return Err(auth_required(&response)),
-            StatusCode::METHOD_NOT_ALLOWED => return Err(StreamableHttpError::ServerDoesNotSupportSse),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                return Err(StreamableHttpError::ServerDoesNotSupportSse);
+            }
             _ => {}
         }
         let response = response
@@ -220,7 +222,11 @@ fn auth_required(response: &reqwest::Response) -> Error {
 }
 
 fn media_type(response: &reqwest::Response) -> Option<String> {
-    let value = response.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let value = response
+        .headers()
+        .get(header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
     let essence = value.split(';').next().unwrap_or_default().trim();
     Some(essence.to_ascii_lowercase())
 }
@@ -236,7 +242,11 @@ fn unexpected(status: StatusCode, body: &[u8]) -> Error {
 
 async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(StreamableHttpError::Client)? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(StreamableHttpError::Client)?
+    {
         if body.len() + chunk.len() > limit {
             return Err(StreamableHttpError::ResponseBodyTooLarge { max_size: limit });
         }
