@@ -23,8 +23,8 @@ pub struct ChunkOptions {
 impl Default for ChunkOptions {
     fn default() -> Self {
         Self {
-            max_tokens: 200,
-            overlap_tokens: 40,
+            max_tokens: 300,
+            overlap_tokens: 60,
         }
     }
 }

@@ -24,6 +24,9 @@ pub async fn jobs(platform: Platform, stop: watch::Receiver<bool>) -> anyhow::Re
     .await
 }
 
+/// Ingest consumers the runner starts; template.yaml's ingest `MaximumConcurrency`.
+pub const INGEST_CONCURRENCY: usize = 5;
+
 /// The ingest queue: S3-style notifications for uploads under `incoming/` and ingest jobs,
 /// handed to the research-ingest function's handler.
 pub async fn ingest(platform: Platform, stop: watch::Receiver<bool>) -> anyhow::Result<()> {

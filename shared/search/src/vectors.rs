@@ -89,17 +89,32 @@ impl VectorIndex {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn upsert(&mut self, meta: ChunkMeta, vector: Vec<f32>) {
-        self.remove(&meta.tenant, &meta.chunk_id);
-        let id = self.slots.len();
-        self.graph.insert((&vector, id));
-        self.by_key
-            .insert(chunk_key(&meta.tenant, &meta.chunk_id), id);
-        self.by_tenant
-            .entry(meta.tenant.clone())
-            .or_default()
-            .insert(id);
-        self.slots.push(Some(Slot { meta, vector }));
+        self.upsert_many(vec![(meta, vector)]);
+    }
+
+    /// Adds a batch: the graph takes it in parallel (its insert locks per node), which is
+    /// most of what indexing a batch costs.
+    pub(crate) fn upsert_many(&mut self, batch: Vec<(ChunkMeta, Vec<f32>)>) {
+        let first = self.slots.len();
+        for (meta, vector) in batch {
+            self.remove(&meta.tenant, &meta.chunk_id);
+            let id = self.slots.len();
+            self.by_key
+                .insert(chunk_key(&meta.tenant, &meta.chunk_id), id);
+            self.by_tenant
+                .entry(meta.tenant.clone())
+                .or_default()
+                .insert(id);
+            self.slots.push(Some(Slot { meta, vector }));
+        }
+        let added: Vec<(&Vec<f32>, usize)> = self.slots[first..]
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((&s.as_ref()?.vector, first + i)))
+            .collect();
+        self.graph.parallel_insert(&added);
     }
 
     pub(crate) fn remove(&mut self, tenant: &str, chunk_id: &str) {

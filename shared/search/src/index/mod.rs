@@ -17,7 +17,9 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Opstamp, ReloadPolicy, TantivyDocument, Term,
+};
 
 /// One writer thread: the machines this runs on are small, and writes come in modest batches.
 const WRITER_MEMORY: usize = 50_000_000;
@@ -43,7 +45,10 @@ struct Inner {
     analyzer: TextAnalyzer,
     index: Index,
     reader: IndexReader,
-    writer: Mutex<Option<IndexWriter>>,
+    /// Adds and deletes share it; a commit takes it alone.
+    writer: RwLock<Option<IndexWriter>>,
+    /// Serialises batches' edits with their vector updates.
+    order: Mutex<()>,
     vectors: RwLock<VectorIndex>,
     model_file: ModelFile,
     /// Serialises `ensure_model` so two first uses cannot record different models.
@@ -78,7 +83,8 @@ impl EmbeddedIndex {
                 analyzer,
                 index,
                 reader,
-                writer: Mutex::new(None),
+                writer: RwLock::new(None),
+                order: Mutex::new(()),
                 vectors: RwLock::new(vectors),
                 model_file,
                 model: Mutex::new(model),
@@ -106,6 +112,7 @@ fn load_vectors(reader: &IndexReader, fields: &Fields) -> PortResult<VectorIndex
     let searcher = reader.searcher();
     let mut vectors = VectorIndex::new(searcher.num_docs() as usize);
     let mut bytes = Vec::new();
+    let mut stored = Vec::new();
     for (segment, segment_reader) in searcher.segment_readers().iter().enumerate() {
         let column = segment_reader
             .fast_fields()
@@ -122,10 +129,19 @@ fn load_vectors(reader: &IndexReader, fields: &Fields) -> PortResult<VectorIndex
                     .ord_to_bytes(ord, &mut bytes)
                     .map_err(PortError::backend)?;
             }
-            vectors.upsert(fields.meta(&doc), vector_from_bytes(&bytes));
+            stored.push((fields.meta(&doc), vector_from_bytes(&bytes)));
         }
     }
+    vectors.upsert_many(stored);
     Ok(vectors)
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -155,28 +171,40 @@ fn check_vector(vector: &[f32], model: &Option<EmbeddingModel>) -> PortResult<()
 }
 
 impl Inner {
-    /// Runs `edit` on the writer (taken now if this process has none yet), commits, and
-    /// applies `after` while the writer is still held, so concurrent writers change the
-    /// tantivy index and the vector graph in the same order. `batch` is what both work on.
+    /// Runs `edit` on the writer (taken now if this process has none yet) and `after` on the
+    /// vector graph, one batch at a time so both indexes see the same order of changes, then
+    /// commits. Commits are grouped: a batch whose changes another batch's commit already
+    /// took in returns without a commit of its own, so concurrent ingests share the fsync.
     fn write<T>(
         &self,
         batch: T,
-        edit: impl FnOnce(&mut IndexWriter, &T) -> PortResult<()>,
+        edit: impl FnOnce(&IndexWriter, &T) -> PortResult<Opstamp>,
         after: impl FnOnce(&Self, T),
     ) -> PortResult<()> {
-        let mut slot = lock(&self.writer);
-        if slot.is_none() {
-            *slot = Some(
-                self.index
-                    .writer_with_num_threads(1, WRITER_MEMORY)
-                    .map_err(PortError::backend)?,
-            );
+        if read(&self.writer).is_none() {
+            let mut slot = write(&self.writer);
+            if slot.is_none() {
+                *slot = Some(
+                    self.index
+                        .writer_with_num_threads(1, WRITER_MEMORY)
+                        .map_err(PortError::backend)?,
+                );
+            }
         }
-        let writer = slot.as_mut().expect("the writer was just taken");
-        edit(writer, &batch)?;
-        writer.commit().map_err(PortError::backend)?;
-        self.reader.reload().map_err(PortError::backend)?;
-        after(self, batch);
+        let opstamp = {
+            let _order = lock(&self.order);
+            let slot = read(&self.writer);
+            let writer = slot.as_ref().expect("the writer was taken above");
+            let opstamp = edit(writer, &batch)?;
+            after(self, batch);
+            opstamp
+        };
+        let mut slot = write(&self.writer);
+        let writer = slot.as_mut().expect("the writer was taken above");
+        if writer.commit_opstamp() < opstamp {
+            writer.commit().map_err(PortError::backend)?;
+            self.reader.reload().map_err(PortError::backend)?;
+        }
         Ok(())
     }
 
@@ -250,21 +278,24 @@ impl SearchIndex for EmbeddedIndex {
             inner.write(
                 chunks,
                 |writer, chunks| {
+                    let mut opstamp = 0;
                     for chunk in chunks {
                         // A delete applies to documents added before it, so a chunk id
                         // repeated within the batch leaves its last version.
                         writer.delete_term(fields.key_term(&chunk.tenant, &chunk.chunk_id));
-                        writer
+                        opstamp = writer
                             .add_document(fields.document(chunk))
                             .map_err(PortError::backend)?;
                     }
-                    Ok(())
+                    Ok(opstamp)
                 },
                 |inner, chunks| {
-                    let mut vectors = inner.vectors.write().unwrap_or_else(|p| p.into_inner());
-                    for chunk in chunks {
-                        vectors.upsert(ChunkMeta::of(&chunk), chunk.vector);
-                    }
+                    write(&inner.vectors).upsert_many(
+                        chunks
+                            .into_iter()
+                            .map(|c| (ChunkMeta::of(&c), c.vector))
+                            .collect(),
+                    );
                 },
             )
         })
@@ -290,7 +321,6 @@ impl SearchIndex for EmbeddedIndex {
                 |writer, query| {
                     writer
                         .delete_query(Box::new(query.clone()))
-                        .map(drop)
                         .map_err(PortError::backend)
                 },
                 |inner, _| {
