@@ -700,10 +700,18 @@ async fn campaigns_plan_dated_posts_onto_the_calendar() {
 async fn a_post_due_while_the_runner_was_down_publishes_once_on_restart() {
     let (platforms_url, platforms) = Platforms::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let start = || plasma::serve::Server::start_with(dir.path(), "127.0.0.1:0".parse().unwrap(), settings(&platforms_url));
+    let start = || {
+        plasma::serve::Server::start_with(
+            dir.path(),
+            "127.0.0.1:0".parse().unwrap(),
+            settings(&platforms_url),
+        )
+    };
     let server = start().await.unwrap();
     let key = plasma_gateway::DevKey::load_or_create(dir.path()).unwrap();
-    let token = |who: &str, role: &str| key.issue("acme", who, &[role], chrono::Duration::hours(1), Utc::now());
+    let token = |who: &str, role: &str| {
+        key.issue("acme", who, &[role], chrono::Duration::hours(1), Utc::now())
+    };
     let (editor, approver) = (token(EDITOR, "editor"), token(APPROVER, "admin"));
     let http = reqwest::Client::new();
     let call = |method: reqwest::Method, url: String, token: &str, body: Value| {
@@ -711,25 +719,73 @@ async fn a_post_due_while_the_runner_was_down_publishes_once_on_restart() {
         async move { json(request.send().await.unwrap()).await }
     };
     let url = server.url();
-    let (status, drafts) = call(reqwest::Method::POST, format!("{url}/content/drafts"), &editor, json!({"topic": "Night launch", "channels": ["mastodon"]})).await;
+    let (status, drafts) = call(
+        reqwest::Method::POST,
+        format!("{url}/content/drafts"),
+        &editor,
+        json!({"topic": "Night launch", "channels": ["mastodon"]}),
+    )
+    .await;
     assert_eq!(status, 201, "{drafts}");
     let id = drafts["items"][0]["id"].as_str().unwrap().to_string();
     let transitions = format!("{url}/content/items/{id}/transitions");
-    assert_eq!(call(reqwest::Method::POST, transitions.clone(), &editor, json!({"to": "in_review"})).await.0, 200);
-    assert_eq!(call(reqwest::Method::POST, transitions, &approver, json!({"to": "approved"})).await.0, 200);
-    let (status, _) = call(reqwest::Method::PUT, format!("{url}/content/destinations/mastodon"), &approver, json!({"token": TOKEN, "base_url": platforms_url})).await;
+    assert_eq!(
+        call(
+            reqwest::Method::POST,
+            transitions.clone(),
+            &editor,
+            json!({"to": "in_review"})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        call(
+            reqwest::Method::POST,
+            transitions,
+            &approver,
+            json!({"to": "approved"})
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, _) = call(
+        reqwest::Method::PUT,
+        format!("{url}/content/destinations/mastodon"),
+        &approver,
+        json!({"token": TOKEN, "base_url": platforms_url}),
+    )
+    .await;
     assert_eq!(status, 200);
     let at = (Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
-    let (status, item) = call(reqwest::Method::POST, format!("{url}/content/items/{id}/schedule"), &approver, json!({"at": at})).await;
+    let (status, item) = call(
+        reqwest::Method::POST,
+        format!("{url}/content/items/{id}/schedule"),
+        &approver,
+        json!({"at": at}),
+    )
+    .await;
     assert_eq!(status, 200, "{item}");
     server.stop().await.unwrap();
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(platforms.created("mastodon").len(), 0, "nothing runs while the runner is down");
+    assert_eq!(
+        platforms.created("mastodon").len(),
+        0,
+        "nothing runs while the runner is down"
+    );
 
     let server = start().await.unwrap();
     let url = server.url();
     let item = eventually("the late post to go out", || async {
-        let (_, item) = call(reqwest::Method::GET, format!("{url}/content/items/{id}"), &editor, Value::Null).await;
+        let (_, item) = call(
+            reqwest::Method::GET,
+            format!("{url}/content/items/{id}"),
+            &editor,
+            Value::Null,
+        )
+        .await;
         (item["status"] == "published").then_some(item)
     })
     .await;

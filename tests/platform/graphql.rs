@@ -162,7 +162,11 @@ async fn queries_return_the_same_data_as_rest() {
         assert_eq!(health[field], rest[field], "{field}: {body}");
     }
     let names = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&health["adapters"]), names(&rest["adapters"]), "{body}");
+    assert_eq!(
+        names(&health["adapters"]),
+        names(&rest["adapters"]),
+        "{body}"
+    );
     assert_eq!(names(&health["adapters"]).len(), 6, "{body}");
     app.stop().await;
 }

@@ -25,20 +25,57 @@ async fn a_real_mcp_client_lists_and_calls_the_platforms_tools() {
         ["content.generate", {"topic": "Tunnel upgrade", "channels": ["linkedin"]}],
     ]);
     let out = run_client(&python, &url, Some(&editor), &calls).await;
-    assert!(out.status.success(), "the Python client failed:\n{}", describe(&out));
+    assert!(
+        out.status.success(),
+        "the Python client failed:\n{}",
+        describe(&out)
+    );
     let got = last_json_line(&out);
-    let names: Vec<&str> = got["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    for tool in ["research.search", "research.ask", "brand.mentions", "content.check", "content.generate"] {
+    let names: Vec<&str> = got["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for tool in [
+        "research.search",
+        "research.ask",
+        "brand.mentions",
+        "content.check",
+        "content.generate",
+    ] {
         assert!(names.contains(&tool), "{tool} missing: {got}");
     }
     let results = got["results"].as_array().unwrap();
     assert_eq!(results[0]["isError"], false, "{got}");
-    assert_eq!(results[0]["structuredContent"]["results"][0]["document_id"], doc["id"], "{got}");
-    assert!(results[1]["structuredContent"]["answer"].as_str().unwrap().contains("1.2"), "{got}");
-    assert_eq!(results[2]["structuredContent"]["passed"], false, "281 weighted characters: {got}");
-    assert_eq!(results[3]["structuredContent"]["items"][0]["channel"], "linkedin", "{got}");
+    assert_eq!(
+        results[0]["structuredContent"]["results"][0]["document_id"], doc["id"],
+        "{got}"
+    );
+    assert!(
+        results[1]["structuredContent"]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("1.2"),
+        "{got}"
+    );
+    assert_eq!(
+        results[2]["structuredContent"]["passed"], false,
+        "281 weighted characters: {got}"
+    );
+    assert_eq!(
+        results[3]["structuredContent"]["items"][0]["channel"], "linkedin",
+        "{got}"
+    );
     // The draft the tool made is the tenant's, through REST too.
-    let (_, items) = crate::common::json(app.get("/content/items").bearer_auth(&editor).send().await.unwrap()).await;
+    let (_, items) = crate::common::json(
+        app.get("/content/items")
+            .bearer_auth(&editor)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(items["items"].as_array().unwrap().len(), 1, "{items}");
 
     // A viewer sees no writing tool and is refused one by name; another tenant finds nothing.
@@ -50,13 +87,30 @@ async fn a_real_mcp_client_lists_and_calls_the_platforms_tools() {
     let out = run_client(&python, &url, Some(&viewer), &calls).await;
     assert!(out.status.success(), "{}", describe(&out));
     let got = last_json_line(&out);
-    assert!(!got["tools"].to_string().contains("content.generate"), "{got}");
+    assert!(
+        !got["tools"].to_string().contains("content.generate"),
+        "{got}"
+    );
     assert_eq!(got["results"][0]["isError"], true, "{got}");
-    assert!(got["results"][0]["content"][0]["text"].as_str().unwrap().contains("content:write"), "{got}");
-    assert_eq!(got["results"][1]["structuredContent"]["results"], json!([]), "{got}");
+    assert!(
+        got["results"][0]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("content:write"),
+        "{got}"
+    );
+    assert_eq!(
+        got["results"][1]["structuredContent"]["results"],
+        json!([]),
+        "{got}"
+    );
 
     let out = run_client(&python, &url, None, &json!([])).await;
-    assert!(!out.status.success(), "accepted without a token:\n{}", describe(&out));
+    assert!(
+        !out.status.success(),
+        "accepted without a token:\n{}",
+        describe(&out)
+    );
     assert_eq!(last_json_line(&out)["refused"], 401, "{}", describe(&out));
     app.stop().await;
 }

@@ -77,7 +77,10 @@ pub fn ensure_venv() -> Result<PathBuf, String> {
     // A half-built venv (interrupted install, other SDK version) is rebuilt from scratch.
     let _ = fs::remove_dir_all(&venv);
     let system_python = std::env::var("PLASMA_PYTHON").unwrap_or_else(|_| "python3".into());
-    run(Command::new(&system_python).arg("-m").arg("venv").arg(&venv))?;
+    run(Command::new(&system_python)
+        .arg("-m")
+        .arg("venv")
+        .arg(&venv))?;
     run(Command::new(&python).args([
         "-m",
         "pip",

@@ -30,7 +30,12 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
     let api = plasma_research::routes::routes(api, platform.research.clone());
     let mcp = crate::mcp::router(platform);
     let mut api = plasma_content::routes::routes(api, platform.content.clone())
-        .authenticated(Method::POST, crate::mcp::PATH, crate::mcp::post, mcp.clone())
+        .authenticated(
+            Method::POST,
+            crate::mcp::PATH,
+            crate::mcp::post,
+            mcp.clone(),
+        )
         .authenticated(Method::DELETE, crate::mcp::PATH, crate::mcp::delete, mcp);
     // The browser pages are for developers on the local runner; deployed, the API serves
     // only machine-readable routes.

@@ -82,7 +82,13 @@ async fn forward(mcp: axum::Router, principal: &Principal, mut request: Request)
 
 struct Tools(Platform);
 
-fn spec(name: &str, title: &str, description: &str, permission: &'static str, schema: Value) -> ToolSpec {
+fn spec(
+    name: &str,
+    title: &str,
+    description: &str,
+    permission: &'static str,
+    schema: Value,
+) -> ToolSpec {
     ToolSpec {
         name: name.into(),
         title: title.into(),
@@ -217,7 +223,12 @@ impl ToolHost for Tools {
             .collect()
     }
 
-    async fn call(&self, caller: &Caller, name: &str, arguments: Value) -> Result<Value, ToolError> {
+    async fn call(
+        &self,
+        caller: &Caller,
+        name: &str,
+        arguments: Value,
+    ) -> Result<Value, ToolError> {
         let tool = catalogue()
             .into_iter()
             .find(|t| t.name == name)
@@ -238,7 +249,9 @@ impl ToolHost for Tools {
                 };
                 let top_k = a.top_k.unwrap_or(5);
                 if a.query.trim().is_empty() || !(1..=50).contains(&top_k) {
-                    return Err(ToolError::Invalid("query must not be empty and top_k is 1 to 50".into()));
+                    return Err(ToolError::Invalid(
+                        "query must not be empty and top_k is 1 to 50".into(),
+                    ));
                 }
                 let results = plasma_research::search::search(
                     &p.research,
@@ -258,14 +271,21 @@ impl ToolHost for Tools {
                 if a.question.trim().is_empty() {
                     return Err(ToolError::Invalid("question must not be empty".into()));
                 }
-                let answer = plasma_research::ask::ask(&p.research, tenant, &a.question, a.mode, false)
-                    .await
-                    .map_err(failed)?;
+                let answer =
+                    plasma_research::ask::ask(&p.research, tenant, &a.question, a.mode, false)
+                        .await
+                        .map_err(failed)?;
                 serde_json::to_value(answer).map_err(failed)
             }
             "brand.mentions" => {
                 let a: MentionArgs = args(arguments)?;
-                if p.brand.monitors().get(tenant, &a.monitor_id).await.map_err(failed)?.is_none() {
+                if p.brand
+                    .monitors()
+                    .get(tenant, &a.monitor_id)
+                    .await
+                    .map_err(failed)?
+                    .is_none()
+                {
                     return Err(ToolError::NotFound(format!("monitor {}", a.monitor_id)));
                 }
                 let filter = InboxFilter {
@@ -281,13 +301,15 @@ impl ToolHost for Tools {
                 let mentions: Vec<Value> = page
                     .mentions
                     .iter()
-                    .map(|m| json!({
-                        "url": m.mention.url,
-                        "author": m.mention.author,
-                        "published_at": m.mention.published_at,
-                        "text": m.mention.text,
-                        "sentiment": m.sentiment,
-                    }))
+                    .map(|m| {
+                        json!({
+                            "url": m.mention.url,
+                            "author": m.mention.author,
+                            "published_at": m.mention.published_at,
+                            "text": m.mention.text,
+                            "sentiment": m.sentiment,
+                        })
+                    })
                     .collect();
                 Ok(json!({ "mentions": mentions }))
             }

@@ -117,13 +117,20 @@ impl Server {
             tokio::spawn(async move { http.await.context("serving HTTP") }),
             tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
             tokio::spawn(workers::publish(platform.clone(), stop_rx.clone())),
-            tokio::spawn(workers::schedules(platform.clone(), embedded, stop_rx.clone())),
+            tokio::spawn(workers::schedules(
+                platform.clone(),
+                embedded,
+                stop_rx.clone(),
+            )),
         ];
         // As many ingest batches at once as Lambda runs deployed (template.yaml's
         // MaximumConcurrency for the ingest queue): one batch's store writes and index commit
         // overlap another's extraction and embedding.
         for _ in 0..workers::INGEST_CONCURRENCY {
-            tasks.push(tokio::spawn(workers::ingest(platform.clone(), stop_rx.clone())));
+            tasks.push(tokio::spawn(workers::ingest(
+                platform.clone(),
+                stop_rx.clone(),
+            )));
         }
         Ok(Self {
             addr,

@@ -8,7 +8,10 @@
 //! A first Pass state, [`SETUP_STATE`], wraps the execution input into it, so an execution
 //! is started with the workflow input as it is. Each step that produces something writes
 //! `{"output": <result>}` to `$.steps.<id>` (`ResultPath`), and a caught error adds
-//! `$.steps.<id>.error` (`{"Error", "Cause"}`).
+//! `$.steps.<id>.error` (`{"Error", "Cause"}`; in a loop, beside the output of an earlier
+//! round). The execution's output is the final context. Every output stays in the state
+//! data, which Step Functions limits to 256 KiB, so tools return small results (references
+//! to stored documents rather than the documents).
 //!
 //! A parallel branch or map iteration starts with `{"input", "steps": {}, "outer", "item"}`:
 //! its own steps' outputs go to its empty `steps`, while `outer` holds the outputs of the

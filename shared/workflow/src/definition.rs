@@ -5,8 +5,8 @@ mod recovery;
 mod step;
 
 pub use condition::Condition;
-pub use recovery::{ANY_ERROR, Catch, Retry};
 pub(crate) use recovery::error_names;
+pub use recovery::{ANY_ERROR, Catch, Retry};
 pub(crate) use step::After;
 pub use step::{
     Approval, Choice, ChoiceRule, Fail, Map, Parallel, Seconds, Step, StepKind, Succeed, Tool, Wait,

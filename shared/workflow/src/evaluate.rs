@@ -24,13 +24,11 @@ pub fn evaluate(condition: &Condition, context: &Value) -> Result<bool, PathErro
         Condition::LessThan { path, less_than } => {
             order(at(path)?, less_than) == Some(Ordering::Less)
         }
-        Condition::Exists { path, exists } => {
-            match Path::parse(path)?.select(context) {
-                Ok(_) => *exists,
-                Err(PathError::Missing { .. }) => !*exists,
-                Err(malformed) => return Err(malformed),
-            }
-        }
+        Condition::Exists { path, exists } => match Path::parse(path)?.select(context) {
+            Ok(_) => *exists,
+            Err(PathError::Missing { .. }) => !*exists,
+            Err(malformed) => return Err(malformed),
+        },
         Condition::IsTrue { path, is_true } => at(path)?.as_bool() == Some(*is_true),
         Condition::And { and } => {
             for condition in and {

@@ -76,8 +76,8 @@
 //! failing. See [`validate`] for every rule and [`asl`] for how each step runs on Step
 //! Functions.
 
-pub mod asl;
 mod approval;
+pub mod asl;
 mod definition;
 mod error;
 mod evaluate;

@@ -39,9 +39,8 @@ fn read(text: &str, format: Format) -> Result<Value, DefinitionError> {
 
 /// Reads each step on its own, nested ones included, so one bad step doesn't hide the
 /// errors of the others and each error names the step it is in.
-fn from_value(value: Value) -> Result<Definition, Vec<DefinitionError>> {
+fn from_value(mut value: Value) -> Result<Definition, Vec<DefinitionError>> {
     let mut errors = Vec::new();
-    let mut value = value;
     let steps = match value.get_mut("steps") {
         Some(Value::Array(steps)) => Some(read_steps(std::mem::take(steps), "steps", &mut errors)),
         // Missing or not a list: left in place for serde to report.
@@ -154,10 +153,7 @@ fn read_step(value: Value, location: &str, errors: &mut Vec<DefinitionError>) ->
     };
     let kind = read_kind(&kind, Value::Object(fields), step, &prefix);
     let step = match kind {
-        Ok(kind) => Step {
-            id: id?,
-            kind,
-        },
+        Ok(kind) => Step { id: id?, kind },
         Err(e) => {
             errors.insert(before, e);
             return None;
@@ -191,7 +187,10 @@ fn read_kind(
             return Err(DefinitionError::new(
                 step,
                 format!("{prefix}type"),
-                format!("unknown step type `{other}`; the types are {}", KINDS.join(", ")),
+                format!(
+                    "unknown step type `{other}`; the types are {}",
+                    KINDS.join(", ")
+                ),
             ));
         }
     })

@@ -5,8 +5,8 @@ mod data;
 mod flow;
 
 use crate::definition::{
-    ANY_ERROR, Approval, Catch, Choice, Definition, END, Fail, Map, Parallel, Retry, Seconds,
-    Step, StepKind, Tool, Wait,
+    ANY_ERROR, Approval, Catch, Choice, Definition, END, Fail, Map, Parallel, Retry, Seconds, Step,
+    StepKind, Tool, Wait,
 };
 use crate::error::DefinitionError;
 use crate::paths::{Text, classify, is_identifier};
@@ -14,8 +14,11 @@ use crate::tools::TOOLS;
 use data::Scope;
 use std::collections::HashSet;
 
-/// Step Functions' limit on `TimeoutSeconds`.
+/// Step Functions' limit on `TimeoutSeconds`, a retry's `IntervalSeconds` and a wait's
+/// `Seconds`.
 const MAX_TIMEOUT_SECONDS: u64 = 99_999_999;
+/// Step Functions' limit on a retry's `MaxDelaySeconds` (a year and a day).
+const MAX_DELAY_SECONDS: u32 = 31_622_400;
 /// Step Functions' limit on a state name.
 const MAX_ID_LEN: usize = 80;
 /// The compiled Parallel state merges its branches' outputs with nested
@@ -128,7 +131,11 @@ impl<'d> Check<'d> {
             self.error(
                 Some(id),
                 "tool",
-                format!("unknown tool `{}`; the tools are {}", tool.tool, TOOLS.join(", ")),
+                format!(
+                    "unknown tool `{}`; the tools are {}",
+                    tool.tool,
+                    TOOLS.join(", ")
+                ),
             );
         }
         if let Some(input) = &tool.input {
@@ -139,7 +146,11 @@ impl<'d> Check<'d> {
 
     fn parallel(&mut self, id: &str, parallel: &Parallel, scope: &Scope) {
         if parallel.branches.is_empty() {
-            self.error(Some(id), "branches", "a parallel step needs at least one branch");
+            self.error(
+                Some(id),
+                "branches",
+                "a parallel step needs at least one branch",
+            );
         }
         if parallel.branches.len() > MAX_BRANCHES {
             self.error(
@@ -150,7 +161,11 @@ impl<'d> Check<'d> {
         }
         for (b, branch) in parallel.branches.iter().enumerate() {
             match branch.first() {
-                None => self.error(Some(id), format!("branches[{b}]"), "a branch needs at least one step"),
+                None => self.error(
+                    Some(id),
+                    format!("branches[{b}]"),
+                    "a branch needs at least one step",
+                ),
                 Some(first) => self.list(branch, &first.id, &scope.inner(branch, id, false)),
             }
         }
@@ -166,7 +181,11 @@ impl<'d> Check<'d> {
             );
         }
         match map.steps.first() {
-            None => self.error(Some(id), "steps", "a map needs at least one step to run per item"),
+            None => self.error(
+                Some(id),
+                "steps",
+                "a map needs at least one step to run per item",
+            ),
             Some(first) => self.list(&map.steps, &first.id, &scope.inner(&map.steps, id, true)),
         }
     }
@@ -187,12 +206,19 @@ impl<'d> Check<'d> {
                 "seconds",
                 "a wait needs `seconds` (a number or a path) or `until` (a time or a path)",
             ),
-            (Some(_), Some(_)) => {
-                self.error(Some(id), "until", "give either `seconds` or `until`, not both")
-            }
+            (Some(_), Some(_)) => self.error(
+                Some(id),
+                "until",
+                "give either `seconds` or `until`, not both",
+            ),
             (Some(Seconds::Fixed(0)), None) => {
                 self.error(Some(id), "seconds", "must be at least 1")
             }
+            (Some(Seconds::Fixed(s)), None) if *s > MAX_TIMEOUT_SECONDS => self.error(
+                Some(id),
+                "seconds",
+                format!("at most {MAX_TIMEOUT_SECONDS} (Step Functions' limit)"),
+            ),
             (Some(Seconds::Fixed(_)), None) => {}
             (Some(Seconds::Path(path)), None) => self.path(id, "seconds", path, scope),
             (None, Some(until)) => match classify(until) {
@@ -208,7 +234,11 @@ impl<'d> Check<'d> {
 
     fn approval(&mut self, id: &str, approval: &Approval, scope: &Scope) {
         if approval.prompt.trim().is_empty() {
-            self.error(Some(id), "prompt", "an approval needs a prompt to show the person");
+            self.error(
+                Some(id),
+                "prompt",
+                "an approval needs a prompt to show the person",
+            );
         }
         if let Some(input) = &approval.input {
             self.template(id, "input", input, scope);
@@ -230,14 +260,29 @@ impl<'d> Check<'d> {
                 format!("must be between 1 and {}", Retry::MAX_ATTEMPTS),
             );
         }
-        if retry.backoff_seconds == Some(0) {
-            self.error(Some(id), "retry.backoff_seconds", "must be at least 1");
+        match retry.backoff_seconds {
+            Some(0) => self.error(Some(id), "retry.backoff_seconds", "must be at least 1"),
+            Some(s) if u64::from(s) > MAX_TIMEOUT_SECONDS => self.error(
+                Some(id),
+                "retry.backoff_seconds",
+                format!("at most {MAX_TIMEOUT_SECONDS} (Step Functions' limit)"),
+            ),
+            _ => {}
         }
-        if retry.multiplier.is_some_and(|m| !(m >= 1.0 && m.is_finite())) {
+        if retry
+            .multiplier
+            .is_some_and(|m| !(m >= 1.0 && m.is_finite()))
+        {
             self.error(Some(id), "retry.multiplier", "must be at least 1");
         }
-        if retry.max_backoff_seconds == Some(0) {
-            self.error(Some(id), "retry.max_backoff_seconds", "must be at least 1");
+        match retry.max_backoff_seconds {
+            Some(0) => self.error(Some(id), "retry.max_backoff_seconds", "must be at least 1"),
+            Some(s) if s > MAX_DELAY_SECONDS => self.error(
+                Some(id),
+                "retry.max_backoff_seconds",
+                format!("at most {MAX_DELAY_SECONDS} (Step Functions' limit)"),
+            ),
+            _ => {}
         }
         self.error_names(id, "retry.on", retry.on.as_deref());
     }
@@ -252,7 +297,9 @@ impl<'d> Check<'d> {
             self.error(
                 Some(id),
                 field,
-                format!("list at least one error name, or leave it out for every error ({ANY_ERROR})"),
+                format!(
+                    "list at least one error name, or leave it out for every error ({ANY_ERROR})"
+                ),
             );
         }
         if names.iter().any(|n| n.trim().is_empty()) {
@@ -281,7 +328,7 @@ impl<'d> Check<'d> {
 }
 
 /// The step lists inside a parallel or map step.
-pub(crate) fn nested(kind: &StepKind) -> Vec<&[Step]> {
+fn nested(kind: &StepKind) -> Vec<&[Step]> {
     match kind {
         StepKind::Parallel(parallel) => parallel.branches.iter().map(Vec::as_slice).collect(),
         StepKind::Map(map) => vec![map.steps.as_slice()],
@@ -293,13 +340,17 @@ pub(crate) fn nested(kind: &StepKind) -> Vec<&[Step]> {
 /// identifiers that need no quoting in either.
 fn id_format(id: &str) -> Result<(), String> {
     if id == END {
-        return Err(format!("`{END}` is reserved: `next: {END}` ends the workflow"));
+        return Err(format!(
+            "`{END}` is reserved: `next: {END}` ends the workflow"
+        ));
     }
     if !is_identifier(id) {
         return Err("ids are letters, digits and `_`, not starting with a digit".into());
     }
     if id.len() > MAX_ID_LEN {
-        return Err(format!("at most {MAX_ID_LEN} characters (Step Functions' limit on state names)"));
+        return Err(format!(
+            "at most {MAX_ID_LEN} characters (Step Functions' limit on state names)"
+        ));
     }
     Ok(())
 }

@@ -60,10 +60,25 @@ async fn main() -> anyhow::Result<()> {
             async move {
                 // The title is the document's title field (indexed and embedded with every
                 // chunk); the content is the abstract. A record without one is its title.
-                let content = if d.text.trim().is_empty() { &d.title } else { &d.text };
-                let body = json!({"title": d.title, "content": content, "metadata": {"cranfield": d.id}});
-                let response: Value = http.post(format!("{url}/research/documents")).bearer_auth(&token).json(&body).send().await?.json().await?;
-                let id = response["id"].as_str().ok_or_else(|| anyhow::anyhow!("upload refused: {response}"))?.to_string();
+                let content = if d.text.trim().is_empty() {
+                    &d.title
+                } else {
+                    &d.text
+                };
+                let body =
+                    json!({"title": d.title, "content": content, "metadata": {"cranfield": d.id}});
+                let response: Value = http
+                    .post(format!("{url}/research/documents"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                let id = response["id"]
+                    .as_str()
+                    .ok_or_else(|| anyhow::anyhow!("upload refused: {response}"))?
+                    .to_string();
                 anyhow::Ok((id, d.id.clone()))
             }
         })

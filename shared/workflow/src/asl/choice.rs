@@ -6,9 +6,7 @@ use serde_json::{Value, json};
 
 /// The Choice rule for a condition, without `Next`.
 pub(super) fn rule(condition: &Condition, scope: &Scope) -> Value {
-    let compare = |path: &str, operator: &str, operand: &Value| {
-        json!({"Variable": scope.path(path), operator: operand})
-    };
+    let compare = |path: &str, operator: &str, operand: &Value| json!({"Variable": scope.path(path), operator: operand});
     match condition {
         Condition::Equals { path, equals } => equal(path, equals, scope),
         Condition::NotEquals { path, not_equals } => json!({"Not": equal(path, not_equals, scope)}),
@@ -28,8 +26,12 @@ pub(super) fn rule(condition: &Condition, scope: &Scope) -> Value {
         }
         Condition::Exists { path, exists } => compare(path, "IsPresent", &(*exists).into()),
         Condition::IsTrue { path, is_true } => compare(path, "BooleanEquals", &(*is_true).into()),
-        Condition::And { and } => json!({"And": and.iter().map(|c| rule(c, scope)).collect::<Vec<_>>()}),
-        Condition::Or { or } => json!({"Or": or.iter().map(|c| rule(c, scope)).collect::<Vec<_>>()}),
+        Condition::And { and } => {
+            json!({"And": and.iter().map(|c| rule(c, scope)).collect::<Vec<_>>()})
+        }
+        Condition::Or { or } => {
+            json!({"Or": or.iter().map(|c| rule(c, scope)).collect::<Vec<_>>()})
+        }
         Condition::Not { not } => json!({"Not": rule(not, scope)}),
     }
 }

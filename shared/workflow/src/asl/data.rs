@@ -45,7 +45,9 @@ impl<'a> Scope<'a> {
         let mut asl = String::from("$");
         for (i, segment) in path.segments().iter().enumerate() {
             match segment {
-                Segment::Name(name) if i == 0 && name == "steps" && self.is_outer(path.segments()) => {
+                Segment::Name(name)
+                    if i == 0 && name == "steps" && self.is_outer(path.segments()) =>
+                {
                     asl.push_str(".outer");
                 }
                 Segment::Name(name) if is_identifier(name) => {
@@ -100,7 +102,10 @@ impl<'a> Scope<'a> {
             // built by an intrinsic.
             Value::Array(items) if items.iter().any(holds_path) => {
                 let arguments: Vec<String> = items.iter().map(|i| self.argument(i)).collect();
-                (format!("{key}.$"), format!("States.Array({})", arguments.join(", ")).into())
+                (
+                    format!("{key}.$"),
+                    format!("States.Array({})", arguments.join(", ")).into(),
+                )
             }
             other => (key.to_owned(), literal(other)),
         }

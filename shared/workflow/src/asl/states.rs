@@ -88,7 +88,13 @@ impl Compiler<'_> {
         if let Some(timeout) = tool.timeout_seconds {
             state["TimeoutSeconds"] = timeout.into();
         }
-        recovery(&mut state, id, true, tool.retry.as_ref(), tool.catch.as_ref());
+        recovery(
+            &mut state,
+            id,
+            true,
+            tool.retry.as_ref(),
+            tool.catch.as_ref(),
+        );
         state
     }
 
@@ -133,7 +139,13 @@ impl Compiler<'_> {
             "ResultSelector": {"output.$": merge(parallel.branches.len())},
             "ResultPath": result_path(id),
         });
-        recovery(&mut state, id, false, parallel.retry.as_ref(), parallel.catch.as_ref());
+        recovery(
+            &mut state,
+            id,
+            false,
+            parallel.retry.as_ref(),
+            parallel.catch.as_ref(),
+        );
         state
     }
 
@@ -151,7 +163,13 @@ impl Compiler<'_> {
         if let Some(limit) = map.max_concurrency {
             state["MaxConcurrency"] = limit.into();
         }
-        recovery(&mut state, id, false, map.retry.as_ref(), map.catch.as_ref());
+        recovery(
+            &mut state,
+            id,
+            false,
+            map.retry.as_ref(),
+            map.catch.as_ref(),
+        );
         state
     }
 
@@ -213,7 +231,13 @@ fn merge(branches: usize) -> String {
 }
 
 /// `Retry` and `Catch`; `lambda` adds the retrier for transient Lambda errors.
-fn recovery(state: &mut Value, id: &str, lambda: bool, retry: Option<&Retry>, catch: Option<&Catch>) {
+fn recovery(
+    state: &mut Value,
+    id: &str,
+    lambda: bool,
+    retry: Option<&Retry>,
+    catch: Option<&Catch>,
+) {
     let mut retriers = Vec::new();
     if lambda {
         retriers.push(json!({

@@ -13,15 +13,33 @@ use utoipa::ToSchema;
 #[serde(untagged)]
 pub enum Condition {
     /// Equal to a string, number, boolean or null.
-    Equals { path: String, equals: Value },
-    NotEquals { path: String, not_equals: Value },
+    Equals {
+        path: String,
+        equals: Value,
+    },
+    NotEquals {
+        path: String,
+        not_equals: Value,
+    },
     /// Greater than a number, or after a string in byte order.
-    GreaterThan { path: String, greater_than: Value },
-    LessThan { path: String, less_than: Value },
+    GreaterThan {
+        path: String,
+        greater_than: Value,
+    },
+    LessThan {
+        path: String,
+        less_than: Value,
+    },
     /// `exists: true` holds when something is at `path`; `exists: false` when nothing is.
-    Exists { path: String, exists: bool },
+    Exists {
+        path: String,
+        exists: bool,
+    },
     /// Holds when the value at `path` is the boolean `is_true` (`true` or `false`).
-    IsTrue { path: String, is_true: bool },
+    IsTrue {
+        path: String,
+        is_true: bool,
+    },
     And {
         #[schema(no_recursion)]
         and: Vec<Condition>,

@@ -49,11 +49,13 @@ fn install() -> Result<PathBuf, String> {
         .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
     lock.lock()
         .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
+    // Checked even when installed: the CLI is a node script.
+    run(Command::new("node").arg("--version")).map_err(|e| {
+        format!("node is missing (CI installs it; install Node.js 18 or later): {e}")
+    })?;
     if marker.exists() {
         return Ok(cli);
     }
-    run(Command::new("node").arg("--version"))
-        .map_err(|e| format!("node is missing (CI installs it; install Node.js 18 or later): {e}"))?;
     // A half-done install (interrupted, other version) starts over.
     let _ = fs::remove_dir_all(&dir);
     run(Command::new("npm").args([
@@ -81,7 +83,10 @@ fn run(command: &mut Command) -> Result<String, String> {
     if output.status.success() {
         Ok(text)
     } else {
-        Err(format!("{command:?} exited with {}:\n{text}", output.status))
+        Err(format!(
+            "{command:?} exited with {}:\n{text}",
+            output.status
+        ))
     }
 }
 
@@ -99,7 +104,11 @@ fn check(name: &str, asl: &Value) -> Result<String, String> {
             std::process::id(),
             FILES.fetch_add(1, Ordering::Relaxed)
         ));
-    fs::write(&file, serde_json::to_vec_pretty(asl).expect("ASL serializes")).expect("writes the ASL");
+    fs::write(
+        &file,
+        serde_json::to_vec_pretty(asl).expect("ASL serializes"),
+    )
+    .expect("writes the ASL");
     // `--json-path` rather than `--json-definition`: the CLI reports a definition it can't
     // parse from a file as an error, but one passed inline only as a log line, exiting 0.
     let result = run(Command::new(&cli).arg("--json-path").arg(&file));
@@ -109,13 +118,15 @@ fn check(name: &str, asl: &Value) -> Result<String, String> {
 
 #[test]
 fn the_compiled_example_is_valid_asl() {
-    let report = check("research", &compile_asl(&research(), ARN)).unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        check("research", &compile_asl(&research(), ARN)).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.contains("is valid"), "{report}");
 }
 
 #[test]
 fn the_compiled_kitchen_sink_is_valid_asl() {
-    let report = check("kitchen-sink", &compile_asl(&kitchen_sink(), ARN)).unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        check("kitchen-sink", &compile_asl(&kitchen_sink(), ARN)).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.contains("is valid"), "{report}");
 }
 

@@ -80,7 +80,10 @@ fn catch_records_the_error_and_moves_on() {
         json!([{"ErrorEquals": ["States.ALL"], "Next": "notify_failure", "ResultPath": "$.steps.publish.error"}])
     );
     let fetch = &compile_asl(&kitchen_sink(), ARN)["States"]["fetch"];
-    assert_eq!(fetch["Catch"][0]["ErrorEquals"], json!(["States.Timeout", "Retryable"]));
+    assert_eq!(
+        fetch["Catch"][0]["ErrorEquals"],
+        json!(["States.Timeout", "Retryable"])
+    );
 }
 
 #[test]
@@ -129,7 +132,10 @@ fn a_parallel_gives_branches_the_context_and_merges_their_outputs() {
     assert_eq!(branches.len(), 2);
     assert_eq!(branches[1]["StartAt"], "ask");
     let ask = &branches[1]["States"]["ask"];
-    assert_eq!(ask["Parameters"]["Payload"]["input"], json!({"question.$": "$.input.question"}));
+    assert_eq!(
+        ask["Parameters"]["Payload"]["input"],
+        json!({"question.$": "$.input.question"})
+    );
     assert_eq!(ask["End"], true);
     // A branch's result is its own steps' outputs only.
     assert_eq!(ask["OutputPath"], "$.steps");
@@ -145,9 +151,17 @@ fn many_branches_merge_with_nested_intrinsics() {
         asl["States"]["p"]["ResultSelector"]["output.$"],
         "States.JsonMerge(States.JsonMerge($[0], $[1], false), $[2], false)"
     );
-    assert_eq!(asl["States"]["p"]["Branches"][2]["States"]["c"]["OutputPath"], "$.steps");
-    let single = unchecked("name: p\nsteps:\n  - {id: p, type: parallel, branches: [[{id: a, type: succeed}]]}\n");
-    assert_eq!(compile_asl(&single, ARN)["States"]["p"]["ResultSelector"]["output.$"], "$[0]");
+    assert_eq!(
+        asl["States"]["p"]["Branches"][2]["States"]["c"]["OutputPath"],
+        "$.steps"
+    );
+    let single = unchecked(
+        "name: p\nsteps:\n  - {id: p, type: parallel, branches: [[{id: a, type: succeed}]]}\n",
+    );
+    assert_eq!(
+        compile_asl(&single, ARN)["States"]["p"]["ResultSelector"]["output.$"],
+        "$[0]"
+    );
 }
 
 #[test]
@@ -161,7 +175,10 @@ fn a_map_runs_inline_over_its_items() {
         drafts["ItemSelector"],
         json!({"input.$": "$.input", "steps": {}, "outer.$": "$.steps", "item.$": "$$.Map.Item.Value"})
     );
-    assert_eq!(drafts["ItemProcessor"]["ProcessorConfig"], json!({"Mode": "INLINE"}));
+    assert_eq!(
+        drafts["ItemProcessor"]["ProcessorConfig"],
+        json!({"Mode": "INLINE"})
+    );
     assert_eq!(drafts["ItemProcessor"]["StartAt"], "draft");
     assert_eq!(drafts["ResultSelector"], json!({"output.$": "$"}));
     assert_eq!(drafts["ResultPath"], "$.steps.drafts");
@@ -200,19 +217,34 @@ fn nested_lists_pass_the_outer_outputs_and_the_item_down() {
         fan["Parameters"],
         json!({"input.$": "$.input", "steps": {}, "outer.$": "States.JsonMerge($.outer, $.steps, false)", "item.$": "$.item"})
     );
-    assert_eq!(fan["Retry"], json!([{"ErrorEquals": ["States.BranchFailed"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 2.0, "JitterStrategy": "NONE"}]));
+    assert_eq!(
+        fan["Retry"],
+        json!([{"ErrorEquals": ["States.BranchFailed"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 2.0, "JitterStrategy": "NONE"}])
+    );
     let inner_map = &fan["Branches"][1]["States"]["mentions_per_source"];
     assert_eq!(inner_map["ItemsPath"], "$.item.sources");
-    assert_eq!(inner_map["ItemSelector"]["outer.$"], "States.JsonMerge($.outer, $.steps, false)");
+    assert_eq!(
+        inner_map["ItemSelector"]["outer.$"],
+        "States.JsonMerge($.outer, $.steps, false)"
+    );
     assert_eq!(inner_map["ItemSelector"]["item.$"], "$$.Map.Item.Value");
     assert_eq!(
         inner_map["ItemProcessor"]["States"]["mention"]["Parameters"]["Payload"]["input"],
         json!({"source.$": "$.item", "page.$": "$.outer.fetch.output"})
     );
-    assert_eq!(fan["Branches"][2]["States"]["shot"]["Parameters"]["Payload"]["input.$"], "$.item");
+    assert_eq!(
+        fan["Branches"][2]["States"]["shot"]["Parameters"]["Payload"]["input.$"],
+        "$.item"
+    );
     // The iteration's own choice, succeed and fail.
-    assert_eq!(body["iteration_done"], json!({"Type": "Succeed", "OutputPath": "$.steps"}));
-    assert_eq!(body["iteration_failed"], json!({"Type": "Fail", "Error": "IterationFailed"}));
+    assert_eq!(
+        body["iteration_done"],
+        json!({"Type": "Succeed", "OutputPath": "$.steps"})
+    );
+    assert_eq!(
+        body["iteration_failed"],
+        json!({"Type": "Fail", "Error": "IterationFailed"})
+    );
     assert!(body["enough"].get("End").is_none());
 }
 
@@ -270,8 +302,14 @@ fn a_choice_compiles_each_operator() {
 #[test]
 fn waits_take_seconds_or_a_time_fixed_or_by_path() {
     let asl = compile_asl(&kitchen_sink(), ARN);
-    assert_eq!(state(&asl, "pause"), &json!({"Type": "Wait", "Seconds": 5, "Next": "ask"}));
-    assert_eq!(state(&asl, "pause_path"), &json!({"Type": "Wait", "SecondsPath": "$.input.delay", "Next": "ask"}));
+    assert_eq!(
+        state(&asl, "pause"),
+        &json!({"Type": "Wait", "Seconds": 5, "Next": "ask"})
+    );
+    assert_eq!(
+        state(&asl, "pause_path"),
+        &json!({"Type": "Wait", "SecondsPath": "$.input.delay", "Next": "ask"})
+    );
     assert_eq!(
         state(&asl, "pause_until"),
         &json!({"Type": "Wait", "Timestamp": "2030-01-31T09:00:00Z", "Next": "pause_until_path"})

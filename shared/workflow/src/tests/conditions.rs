@@ -17,8 +17,12 @@ fn holds(condition: Value) -> bool {
 
 #[test]
 fn equals_compares_strings_numbers_booleans_and_null() {
-    assert!(holds(json!({"path": "$.steps.review.output.decision", "equals": "approved"})));
-    assert!(!holds(json!({"path": "$.steps.review.output.decision", "equals": "rejected"})));
+    assert!(holds(
+        json!({"path": "$.steps.review.output.decision", "equals": "approved"})
+    ));
+    assert!(!holds(
+        json!({"path": "$.steps.review.output.decision", "equals": "rejected"})
+    ));
     assert!(holds(json!({"path": "$.input.count", "equals": 3.0})));
     assert!(holds(json!({"path": "$.input.flag", "equals": true})));
     assert!(holds(json!({"path": "$.input.none", "equals": null})));
@@ -29,8 +33,12 @@ fn equals_compares_strings_numbers_booleans_and_null() {
 
 #[test]
 fn not_equals_is_the_opposite() {
-    assert!(holds(json!({"path": "$.input.name", "not_equals": "alpha"})));
-    assert!(!holds(json!({"path": "$.input.name", "not_equals": "beta"})));
+    assert!(holds(
+        json!({"path": "$.input.name", "not_equals": "alpha"})
+    ));
+    assert!(!holds(
+        json!({"path": "$.input.name", "not_equals": "beta"})
+    ));
     assert!(holds(json!({"path": "$.input.count", "not_equals": "3"})));
 }
 
@@ -40,7 +48,9 @@ fn greater_and_less_than_compare_numbers_and_strings() {
     assert!(!holds(json!({"path": "$.input.count", "greater_than": 3})));
     assert!(holds(json!({"path": "$.input.ratio", "less_than": 1})));
     assert!(!holds(json!({"path": "$.input.ratio", "less_than": 0.5})));
-    assert!(holds(json!({"path": "$.input.name", "greater_than": "alpha"})));
+    assert!(holds(
+        json!({"path": "$.input.name", "greater_than": "alpha"})
+    ));
     assert!(holds(json!({"path": "$.input.name", "less_than": "gamma"})));
     assert!(!holds(json!({"path": "$.input.name", "greater_than": 1})));
 }
@@ -79,7 +89,9 @@ fn a_missing_path_is_an_error_unless_guarded() {
         serde_json::from_value(json!({"path": "$.input.ghost", "equals": 1})).expect("a condition");
     assert_eq!(
         evaluate(&condition, &context()),
-        Err(PathError::Missing { path: "$.input.ghost".into() })
+        Err(PathError::Missing {
+            path: "$.input.ghost".into()
+        })
     );
     // `and` stops at the first false condition, so an `exists` guard comes first.
     assert!(!holds(json!({"and": [

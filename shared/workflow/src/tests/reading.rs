@@ -1,8 +1,9 @@
 //! Reading definitions from JSON and YAML, and errors naming the step and field.
 
 use super::{RESEARCH_JSON, RESEARCH_YAML, assert_error, research};
-use crate::{Condition, Format, Seconds, StepKind, parse};
+use crate::{Condition, Definition, Format, Seconds, StepKind, parse};
 use serde_json::json;
+use utoipa::{PartialSchema, ToSchema};
 
 #[test]
 fn json_and_yaml_of_one_workflow_are_equal() {
@@ -38,7 +39,10 @@ fn the_example_reads_into_typed_steps() {
         retry.on.as_deref(),
         Some(&["Timeout".to_owned(), "Retryable".to_owned()][..])
     );
-    assert_eq!(search.input, Some(json!({"query": "$.input.topic", "top_k": 5})));
+    assert_eq!(
+        search.input,
+        Some(json!({"query": "$.input.topic", "top_k": 5}))
+    );
     let StepKind::Choice(route) = &definition.steps[3].kind else {
         panic!("route is a choice");
     };
@@ -79,7 +83,10 @@ fn wait_seconds_read_as_number_or_path() {
         .collect();
     assert_eq!(
         seconds,
-        [Some(Seconds::Fixed(5)), Some(Seconds::Path("$.input.delay".into()))]
+        [
+            Some(Seconds::Fixed(5)),
+            Some(Seconds::Path("$.input.delay".into()))
+        ]
     );
 }
 
@@ -108,11 +115,21 @@ steps:
     )
     .expect_err("invalid fields");
     assert_eq!(errors.len(), 5, "{errors:#?}");
-    assert_error(&errors, Some("a"), "timeout_seconds", "invalid value: integer `-5`");
+    assert_error(
+        &errors,
+        Some("a"),
+        "timeout_seconds",
+        "invalid value: integer `-5`",
+    );
     assert_error(&errors, Some("b"), "retry.attempts", "invalid type: string");
     assert_error(&errors, Some("c"), "items", "missing field `items`");
     assert_error(&errors, Some("e"), "colour", "unknown field `colour`");
-    assert_error(&errors, Some("f"), "type", "unknown step type `teleport`; the types are tool, parallel");
+    assert_error(
+        &errors,
+        Some("f"),
+        "type",
+        "unknown step type `teleport`; the types are tool, parallel",
+    );
 }
 
 #[test]
@@ -136,8 +153,18 @@ steps:
     .expect_err("invalid nested fields");
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert_error(&errors, Some("left"), "retry.jitter", "invalid type");
-    assert_error(&errors, Some("per_item"), "max_concurrency", "invalid value");
-    assert_error(&errors, Some("inner"), "seconds", "a whole number of seconds or a JSONPath");
+    assert_error(
+        &errors,
+        Some("per_item"),
+        "max_concurrency",
+        "invalid value",
+    );
+    assert_error(
+        &errors,
+        Some("inner"),
+        "seconds",
+        "a whole number of seconds or a JSONPath",
+    );
 }
 
 #[test]
@@ -166,11 +193,27 @@ fn definition_fields_are_checked_along_with_steps() {
 #[test]
 fn a_condition_names_its_operator_problem() {
     for (when, field, says) in [
-        ("{path: $.input.a, equals: 1, exists: true}", "choices[0].when", "exactly one of"),
-        ("{and: [{equals: 1}]}", "choices[0].when.and[0]", "needs a `path`"),
-        ("{path: $.input.a, is_bigger: 2}", "choices[0].when", "unknown field `is_bigger`"),
+        (
+            "{path: $.input.a, equals: 1, exists: true}",
+            "choices[0].when",
+            "exactly one of",
+        ),
+        (
+            "{and: [{equals: 1}]}",
+            "choices[0].when.and[0]",
+            "needs a `path`",
+        ),
+        (
+            "{path: $.input.a, is_bigger: 2}",
+            "choices[0].when.is_bigger",
+            "unknown field `is_bigger`",
+        ),
         ("{}", "choices[0].when", "needs one of"),
-        ("{path: $.input.a, not: {path: $.input.b, exists: true}}", "choices[0].when", "not a `path`"),
+        (
+            "{path: $.input.a, not: {path: $.input.b, exists: true}}",
+            "choices[0].when",
+            "not a `path`",
+        ),
     ] {
         let text = format!(
             "name: c\nsteps:\n  - {{id: route, type: choice, choices: [{{when: {when}, next: done}}]}}\n  - {{id: done, type: succeed}}\n"
@@ -207,4 +250,37 @@ fn parse_also_validates() {
     )
     .expect_err("unknown tool");
     assert_error(&errors, Some("a"), "tool", "unknown tool `teleport`");
+}
+
+#[test]
+fn plain_serde_reads_a_definition_too_and_refuses_unknown_fields() {
+    let definition: Definition = serde_json::from_str(RESEARCH_JSON).expect("serde reads it");
+    assert_eq!(definition, research());
+    let typo = serde_json::from_value::<Definition>(json!({
+        "name": "t",
+        "steps": [{"id": "a", "type": "tool", "tool": "notify", "timeout": 5}],
+    }));
+    assert!(typo.is_err_and(|e| e.to_string().contains("unknown field `timeout`")));
+}
+
+#[test]
+fn the_openapi_schema_covers_steps_and_conditions() {
+    let mut schemas = Vec::new();
+    <Definition as ToSchema>::schemas(&mut schemas);
+    let names: Vec<&str> = schemas.iter().map(|(name, _)| name.as_str()).collect();
+    for name in [
+        "Step",
+        "StepKind",
+        "Tool",
+        "Parallel",
+        "Map",
+        "Choice",
+        "Condition",
+        "Retry",
+        "Catch",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let json = serde_json::to_value(<Definition as PartialSchema>::schema()).expect("serializes");
+    assert_eq!(json["required"], json!(["name", "steps"]));
 }

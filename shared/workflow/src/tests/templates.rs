@@ -42,15 +42,27 @@ fn arrays_resolve_element_by_element() {
 
 #[test]
 fn a_path_can_select_a_whole_object_or_null() {
-    assert_eq!(resolve(&json!("$.item"), &context()), Ok(json!({"channel": "x", "limit": 280})));
-    assert_eq!(resolve(&json!("$.steps.review.output.value"), &context()), Ok(Value::Null));
-    assert_eq!(resolve(&json!("$.input['odd key'].n"), &context()), Ok(json!(1)));
+    assert_eq!(
+        resolve(&json!("$.item"), &context()),
+        Ok(json!({"channel": "x", "limit": 280}))
+    );
+    assert_eq!(
+        resolve(&json!("$.steps.review.output.value"), &context()),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        resolve(&json!("$.input['odd key'].n"), &context()),
+        Ok(json!(1))
+    );
 }
 
 #[test]
 fn double_dollar_escapes_a_literal_dollar() {
     assert_eq!(
-        resolve(&json!({"price": "$$.input.topic", "cost": "$$5", "bare": "$", "money": "$5"}), &context()),
+        resolve(
+            &json!({"price": "$$.input.topic", "cost": "$$5", "bare": "$", "money": "$5"}),
+            &context()
+        ),
         Ok(json!({"price": "$.input.topic", "cost": "$5", "bare": "$", "money": "$5"}))
     );
 }
@@ -60,17 +72,29 @@ fn a_missing_path_is_an_error_naming_it() {
     let template = json!({"ok": "$.input.topic", "gone": {"deeper": "$.steps.draft.output.text"}});
     assert_eq!(
         resolve(&template, &context()),
-        Err(PathError::Missing { path: "$.steps.draft.output.text".into() })
+        Err(PathError::Missing {
+            path: "$.steps.draft.output.text".into()
+        })
     );
-    let past_the_end = resolve(&json!("$.input.channels[2]"), &context()).expect_err("no third channel");
+    let past_the_end =
+        resolve(&json!("$.input.channels[2]"), &context()).expect_err("no third channel");
     assert_eq!(past_the_end.to_string(), "nothing at `$.input.channels[2]`");
 }
 
 #[test]
 fn a_path_that_could_select_many_values_is_refused() {
-    for path in ["$.input.channels[*]", "$..title", "$.input.channels[0:1]", "$.input[?@.n]", "$.input['a','b']"] {
+    for path in [
+        "$.input.channels[*]",
+        "$..title",
+        "$.input.channels[0:1]",
+        "$.input[?@.n]",
+        "$.input['a','b']",
+    ] {
         match resolve(&json!(path), &context()) {
-            Err(PathError::Malformed { path: named, reason }) => {
+            Err(PathError::Malformed {
+                path: named,
+                reason,
+            }) => {
                 assert_eq!(named, path);
                 assert!(reason.contains("select many values"), "{path}: {reason}");
             }
@@ -83,7 +107,9 @@ fn a_path_that_could_select_many_values_is_refused() {
 fn a_malformed_path_is_an_error_naming_it() {
     let error = resolve(&json!({"q": "$.input["}), &context()).expect_err("malformed");
     assert!(
-        error.to_string().starts_with("`$.input[` is not a usable JSONPath"),
+        error
+            .to_string()
+            .starts_with("`$.input[` is not a usable JSONPath"),
         "{error}"
     );
 }

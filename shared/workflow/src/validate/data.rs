@@ -131,7 +131,13 @@ impl Check<'_> {
         }
     }
 
-    pub(super) fn condition(&mut self, id: &str, field: &str, condition: &Condition, scope: &Scope) {
+    pub(super) fn condition(
+        &mut self,
+        id: &str,
+        field: &str,
+        condition: &Condition,
+        scope: &Scope,
+    ) {
         let (path, operand, numbers_or_strings) = match condition {
             Condition::Equals { path, equals } => (path, Some(("equals", equals)), false),
             Condition::NotEquals { path, not_equals } => {
@@ -143,16 +149,26 @@ impl Check<'_> {
             Condition::LessThan { path, less_than } => (path, Some(("less_than", less_than)), true),
             Condition::Exists { path, .. } | Condition::IsTrue { path, .. } => (path, None, false),
             Condition::And { and: all } | Condition::Or { or: all } => {
-                let op = if matches!(condition, Condition::And { .. }) { "and" } else { "or" };
+                let op = if matches!(condition, Condition::And { .. }) {
+                    "and"
+                } else {
+                    "or"
+                };
                 if all.is_empty() {
-                    self.error(Some(id), format!("{field}.{op}"), "needs at least one condition");
+                    self.error(
+                        Some(id),
+                        format!("{field}.{op}"),
+                        "needs at least one condition",
+                    );
                 }
                 for (i, inner) in all.iter().enumerate() {
                     self.condition(id, &format!("{field}.{op}[{i}]"), inner, scope);
                 }
                 return;
             }
-            Condition::Not { not } => return self.condition(id, &format!("{field}.not"), not, scope),
+            Condition::Not { not } => {
+                return self.condition(id, &format!("{field}.not"), not, scope);
+            }
         };
         self.path(id, &format!("{field}.path"), path, scope);
         let Some((op, operand)) = operand else { return };
@@ -167,7 +183,11 @@ impl Check<'_> {
             } else {
                 "a string, number, boolean or null"
             };
-            self.error(Some(id), format!("{field}.{op}"), format!("compares with {allowed}"));
+            self.error(
+                Some(id),
+                format!("{field}.{op}"),
+                format!("compares with {allowed}"),
+            );
         }
     }
 }

@@ -40,7 +40,9 @@ pub(super) fn check(check: &mut Check, steps: &[Step], start: &str) {
                     let why = if target == END && field != "next" {
                         format!("only `next` can be `{END}`; add a succeed step to end here")
                     } else if check.ids.contains(target) {
-                        format!("`{target}` is in another list of steps; a step moves only within its own list (the workflow's, a branch's or a map's)")
+                        format!(
+                            "`{target}` is in another list of steps; a step moves only within its own list (the workflow's, a branch's or a map's)"
+                        )
                     } else {
                         format!("there is no step `{target}`")
                     };
