@@ -259,10 +259,14 @@ async fn finish(research: &Research, p: Prepared) -> anyhow::Result<()> {
         })
         .collect();
     research.chunks.put_all(&job.tenant, &stored).await?;
-    research
-        .chunks
-        .delete_from(&job.tenant, &doc.id, chunks.len() as u32)
-        .await?;
+    if doc.version > 1 {
+        // A replacement may have fewer chunks than the version before; a first version has
+        // nothing to clear.
+        research
+            .chunks
+            .delete_from(&job.tenant, &doc.id, chunks.len() as u32)
+            .await?;
+    }
     doc.entities = contribution.entities.len() as u32;
     research.graphs.put(&job.tenant, &contribution).await?;
     let now = research.clock.now();
