@@ -5,6 +5,7 @@ pub mod aws;
 pub mod mcp_client;
 pub mod moto;
 pub mod ports;
+pub mod venv;
 
 /// Test processes build plain reqwest clients too; they need the TLS provider installed.
 pub use plasma_http::outbound::install_crypto_provider;

@@ -3,9 +3,8 @@
 //! cannot reach PyPI fails the test that asked for it; it never skips.
 
 use serde_json::Value;
-use std::fs::{self, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 /// Pinned so every machine runs the same client: the newest 1.x on PyPI when written.
@@ -55,42 +54,9 @@ except BaseException as error:
     sys.exit(1)
 "#;
 
-/// The venv's Python, creating `<target>/mcp-venv` with the pinned SDK unless a previous run
-/// finished doing so. A lock file serialises creation across test processes.
+/// The venv's Python, with the pinned SDK.
 pub fn ensure_venv() -> Result<PathBuf, String> {
-    let target = target_dir();
-    let venv = target.join("mcp-venv");
-    let python = venv.join("bin").join("python");
-    let marker = venv.join(format!(".installed-mcp-{MCP_VERSION}"));
-    let lock_path = target.join("mcp-venv.lock");
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
-    lock.lock()
-        .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
-    if marker.exists() {
-        return Ok(python);
-    }
-    // A half-built venv (interrupted install, other SDK version) is rebuilt from scratch.
-    let _ = fs::remove_dir_all(&venv);
-    let system_python = std::env::var("PLASMA_PYTHON").unwrap_or_else(|_| "python3".into());
-    run(Command::new(&system_python)
-        .arg("-m")
-        .arg("venv")
-        .arg(&venv))?;
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        &format!("mcp=={MCP_VERSION}"),
-    ]))?;
-    fs::write(&marker, b"").map_err(|e| format!("writing {}: {e}", marker.display()))?;
-    Ok(python)
+    crate::venv::ensure(&target_dir(), "mcp-venv", &format!("mcp=={MCP_VERSION}"))
 }
 
 /// Runs the client against `url` (`token` `None`: no Authorization header).
@@ -135,19 +101,4 @@ fn target_dir() -> PathBuf {
         .nth(3)
         .expect("the test binary sits in <target>/<profile>/deps")
         .to_path_buf()
-}
-
-fn run(command: &mut Command) -> Result<(), String> {
-    let out = command
-        .output()
-        .map_err(|e| format!("running {command:?}: {e}"))?;
-    if out.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{command:?} failed with {}:\n{}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    ))
 }

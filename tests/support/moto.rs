@@ -7,7 +7,7 @@
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sqs::config::Credentials;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -76,7 +76,11 @@ fn workspace_target() -> PathBuf {
 
 fn start() -> Result<Server, String> {
     let target = workspace_target();
-    let python = ensure_venv(&target)?;
+    let python = crate::venv::ensure(
+        &target,
+        "moto-venv",
+        &format!("moto[server]=={MOTO_VERSION}"),
+    )?;
     prune_old_logs(&target.join("moto-venv"));
     let log_path = target
         .join("moto-venv")
@@ -158,55 +162,4 @@ fn wait_until_answering(port: u16, timeout: Duration) -> Result<(), String> {
             _ => std::thread::sleep(Duration::from_millis(100)),
         }
     }
-}
-
-/// Creates `target/moto-venv` with the pinned moto unless a previous run finished doing so.
-/// A lock file serialises creation across test processes running at once.
-fn ensure_venv(target: &Path) -> Result<PathBuf, String> {
-    let venv = target.join("moto-venv");
-    let python = venv.join("bin").join("python");
-    let marker = venv.join(format!(".installed-moto-{MOTO_VERSION}"));
-    fs::create_dir_all(target).map_err(|e| format!("creating {}: {e}", target.display()))?;
-    let lock_path = target.join("moto-venv.lock");
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| format!("opening {}: {e}", lock_path.display()))?;
-    lock.lock()
-        .map_err(|e| format!("locking {}: {e}", lock_path.display()))?;
-    if marker.exists() {
-        return Ok(python);
-    }
-    // A half-built venv (interrupted install, other moto version) is rebuilt from scratch.
-    let _ = fs::remove_dir_all(&venv);
-    let system_python = std::env::var("PLASMA_PYTHON").unwrap_or_else(|_| "python3".into());
-    run(Command::new(&system_python)
-        .arg("-m")
-        .arg("venv")
-        .arg(&venv))?;
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        &format!("moto[server]=={MOTO_VERSION}"),
-    ]))?;
-    fs::write(&marker, b"").map_err(|e| format!("writing {}: {e}", marker.display()))?;
-    Ok(python)
-}
-
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let out = cmd.output().map_err(|e| format!("running {cmd:?}: {e}"))?;
-    if out.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{cmd:?} failed with {}:\n{}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    ))
 }
