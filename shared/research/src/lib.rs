@@ -10,6 +10,7 @@ pub mod graph_store;
 pub mod highlight;
 pub mod ingest;
 pub mod jobs;
+mod originals;
 pub mod routes;
 pub mod search;
 mod service;

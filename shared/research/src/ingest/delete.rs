@@ -11,7 +11,7 @@ pub async fn delete(research: &Research, tenant: &str, doc: &Document) -> PortRe
     research.index.delete_document(tenant, &doc.id).await?;
     research.graphs.remove(tenant, &doc.id).await?;
     research.chunks.delete_from(tenant, &doc.id, 0).await?;
-    research.blobs.delete(&doc.blob_key).await?;
+    crate::originals::remove(research, tenant, &doc.blob_key).await?;
     research
         .documents
         .release_hash(tenant, &doc.content_hash, &doc.id)

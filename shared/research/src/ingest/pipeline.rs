@@ -109,7 +109,7 @@ async fn prepare(research: &Research, job: &IngestJob) -> anyhow::Result<Outcome
     {
         return Ok(Outcome::Done);
     }
-    let Some(blob) = research.blobs.get(&doc.blob_key).await? else {
+    let Some(bytes) = crate::originals::load(research, &job.tenant, &doc.blob_key).await? else {
         fail(research, job, doc, "the uploaded file is gone".into()).await?;
         return Ok(Outcome::Done);
     };
@@ -123,7 +123,7 @@ async fn prepare(research: &Research, job: &IngestJob) -> anyhow::Result<Outcome
     let options = research.settings.chunking.clone();
     let id = doc.id.clone();
     let extracted = tokio::task::spawn_blocking(move || {
-        plasma_documents::extract(format, &blob.body).map(|e| {
+        plasma_documents::extract(format, &bytes).map(|e| {
             let chunks = plasma_documents::chunk(&id, &e, &options);
             (e.title, chunks)
         })

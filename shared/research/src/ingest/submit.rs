@@ -1,10 +1,11 @@
 //! Turning uploaded bytes into a queued document, idempotently.
 
 use crate::Research;
-use crate::documents::{self, Claim, Document, Status};
+use crate::documents::{Claim, Document, Status};
+use crate::originals;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use plasma_core::{PortError, PortResult, PutOptions};
+use plasma_core::{PortError, PortResult};
 use plasma_documents::{ExtractError, Format};
 use serde_json::{Map, Value};
 
@@ -168,7 +169,12 @@ async fn replace(
     // If another document already has these bytes the claim stays theirs; this one is
     // still replaced, because its source changed.
     docs.claim_hash(tenant, &hash, &doc.id).await?;
+    let previous = std::mem::take(&mut doc.blob_key);
     doc.blob_key = store_bytes(research, tenant, &doc.id, &upload, format).await?;
+    if previous != doc.blob_key && !previous.starts_with(crate::ingest::INCOMING_PREFIX) {
+        // The old bytes moved (grew past the inline limit, or shrank under it).
+        originals::remove(research, tenant, &previous).await?;
+    }
     let now = research.clock.now();
     if let Some(title) = upload.title.clone() {
         doc.title = title;
@@ -202,16 +208,7 @@ async fn store_bytes(
     if let Some(key) = &upload.stored_at {
         return Ok(key.clone());
     }
-    let key = documents::blob_key(tenant, id);
-    let options = PutOptions {
-        content_type: Some(format.content_type().to_string()),
-        ..PutOptions::default()
-    };
-    research
-        .blobs
-        .put(&key, upload.bytes.clone(), options)
-        .await?;
-    Ok(key)
+    originals::store(research, tenant, id, &upload.bytes, format.content_type()).await
 }
 
 /// The caller's title, else the file name without its extension; empty means "take the
