@@ -228,6 +228,17 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
         !entities["items"].as_array().unwrap().is_empty(),
         "{entities}"
     );
+    let original = plasma_core::Key::new("RES#acme#ORIGINAL", other_id.as_str());
+    assert!(
+        app.server
+            .platform()
+            .items
+            .get(&original)
+            .await
+            .unwrap()
+            .is_some(),
+        "a small original is kept beside its record"
+    );
     let response = app
         .delete(&format!("/research/documents/{other_id}"))
         .bearer_auth(&t)
@@ -244,6 +255,12 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
     )
     .await;
     assert_eq!(status, 404);
+    // Its original bytes (small, so kept beside the record) are gone too.
+    let items = &app.server.platform().items;
+    assert!(
+        items.get(&original).await.unwrap().is_none(),
+        "the original outlived the document"
+    );
     for mode in ["bm25", "vector", "hybrid"] {
         let (_, found) = search(
             &app,
