@@ -42,10 +42,10 @@ impl Content {
             ),
             None => None,
         };
-        let mut input = CheckInput::new(text, channel).with_citations(citations);
-        if let Some(rules) = &rules {
-            input = input.with_rules(rules);
-        }
+        let input = CheckInput {
+            rules: rules.as_ref(),
+            ..CheckInput::new(text, channel).with_citations(citations)
+        };
         Ok(self.reviewed(&input).await)
     }
 
@@ -74,15 +74,15 @@ impl Content {
             None => None,
         };
         let joined = item.thread.join(THREAD_SEPARATOR);
-        let mut input = if item.thread.is_empty() {
+        let input = if item.thread.is_empty() {
             CheckInput::new(&item.body, item.channel)
         } else {
             CheckInput::new(&joined, item.channel).with_thread(&item.thread)
-        }
-        .with_citations(citations);
-        if let Some(rules) = &rules {
-            input = input.with_rules(rules);
-        }
+        };
+        let input = CheckInput {
+            rules: rules.as_ref(),
+            ..input.with_citations(citations)
+        };
         Ok(self.reviewed(&input).await)
     }
 }

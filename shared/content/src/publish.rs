@@ -323,8 +323,8 @@ impl Content {
                     }
                 }
             }
-            let note = match (&outcome, change) {
-                (Ok(p), _) => Some(format!(
+            let note = match &outcome {
+                Ok(p) => Some(format!(
                     "published as {}{}",
                     p.id,
                     p.url
@@ -332,7 +332,7 @@ impl Content {
                         .map(|u| format!(" ({u})"))
                         .unwrap_or_default()
                 )),
-                (Err(e), _) => Some(e.to_string()),
+                Err(e) => Some(e.to_string()),
             };
             let activity = self.new_activity("publisher", change, note);
             let status = item.status;
