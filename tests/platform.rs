@@ -1,6 +1,8 @@
 //! Black-box tests of the platform: HTTP routes, Lambda handlers fed their sample events, the
 //! local runner, and template.yaml's agreement with the code.
 
+#[path = "platform/agent.rs"]
+mod agent;
 #[path = "platform/bedrock.rs"]
 mod bedrock;
 #[path = "platform/brand.rs"]

@@ -2,6 +2,7 @@
 //! caller with the same authenticator as REST; each field then checks the permission its REST
 //! route needs and audits the same events (see `plasma_gateway::graphql`).
 
+mod agent;
 mod research;
 
 use crate::Platform;
@@ -24,10 +25,15 @@ const MAX_DEPTH: usize = 15;
 const MAX_COMPLEXITY: usize = 250;
 
 #[derive(MergedObject, Default)]
-pub struct Query(HealthQuery, AdminQuery, research::ResearchQuery);
+pub struct Query(
+    HealthQuery,
+    AdminQuery,
+    research::ResearchQuery,
+    agent::AgentQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(AdminMutation);
+pub struct Mutation(AdminMutation, agent::AgentMutation);
 
 pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 

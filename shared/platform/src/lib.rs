@@ -1,6 +1,7 @@
 //! The composition root shared by the Lambda functions and the local runner: it builds the
 //! adapters for the configured backend and assembles the capabilities on top of them.
 
+pub mod agent;
 pub mod api;
 pub mod content;
 pub mod graphql;

@@ -80,7 +80,9 @@ async fn forward(mcp: axum::Router, principal: &Principal, mut request: Request)
     }
 }
 
-struct Tools(Platform);
+/// The platform's capabilities as tools: served over MCP, and (all but the workflow tools)
+/// called by workflow steps.
+pub(crate) struct Tools(pub(crate) Platform);
 
 fn spec(
     name: &str,
@@ -98,7 +100,7 @@ fn spec(
     }
 }
 
-fn catalogue() -> Vec<ToolSpec> {
+pub(crate) fn catalogue() -> Vec<ToolSpec> {
     vec![
         spec(
             "research.search",
@@ -157,8 +159,59 @@ fn catalogue() -> Vec<ToolSpec> {
                 "ground": {"type": "boolean", "default": false}
             }, "required": ["topic", "channels"], "additionalProperties": false}),
         ),
+        spec(
+            "brand.scan",
+            "Scan a monitor now",
+            "Queues a scan of every source of a brand monitor; mentions arrive as the scan runs.",
+            "brand:write",
+            json!({"type": "object", "properties": {
+                "monitor_id": {"type": "string"}
+            }, "required": ["monitor_id"], "additionalProperties": false}),
+        ),
+        spec(
+            "content.schedule",
+            "Schedule an approved content item",
+            "Schedules an approved item for publishing at a time, on its channel's destination or another.",
+            "content:publish",
+            json!({"type": "object", "properties": {
+                "item_id": {"type": "string"},
+                "at": {"type": "string", "format": "date-time"},
+                "destination": {"type": "string"},
+                "timezone": {"type": "string"}
+            }, "required": ["item_id", "at"], "additionalProperties": false}),
+        ),
+        spec(
+            "workflows.list",
+            "List agent workflows",
+            "The tenant's saved workflows (latest versions) and recent executions.",
+            "agent:run",
+            json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        ),
+        spec(
+            "workflows.run",
+            "Run an agent workflow",
+            "Starts the latest version of a saved workflow (by id or name) with an input; returns the execution id.",
+            "agent:run",
+            json!({"type": "object", "properties": {
+                "workflow": {"type": "string", "description": "The workflow's id or name"},
+                "input": {"type": "object"},
+                "idempotency_key": {"type": "string"}
+            }, "required": ["workflow"], "additionalProperties": false}),
+        ),
+        spec(
+            "workflows.inspect",
+            "Inspect an agent execution",
+            "An execution's status, output or error, and its step-by-step history.",
+            "agent:run",
+            json!({"type": "object", "properties": {
+                "execution_id": {"type": "string"}
+            }, "required": ["execution_id"], "additionalProperties": false}),
+        ),
     ]
 }
+
+/// Tools only the MCP server offers: a workflow step can't start or inspect workflows.
+pub(crate) const MCP_ONLY: [&str; 3] = ["workflows.list", "workflows.run", "workflows.inspect"];
 
 fn args<T: DeserializeOwned>(arguments: Value) -> Result<T, ToolError> {
     serde_json::from_value(arguments).map_err(|e| ToolError::Invalid(e.to_string()))
@@ -212,6 +265,49 @@ struct GenerateArgs {
     profile_id: Option<String>,
     #[serde(default)]
     ground: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScanArgs {
+    monitor_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleArgs {
+    item_id: String,
+    at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    destination: Option<String>,
+    #[serde(default)]
+    timezone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunArgs {
+    workflow: String,
+    #[serde(default)]
+    input: Value,
+    #[serde(default)]
+    idempotency_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InspectArgs {
+    execution_id: String,
+}
+
+fn agent_error(e: plasma_agent::AgentError) -> ToolError {
+    match e {
+        plasma_agent::AgentError::NotFound(what) => ToolError::NotFound(what.into()),
+        plasma_agent::AgentError::Invalid { .. } | plasma_agent::AgentError::Definition(_) => {
+            ToolError::Invalid(e.to_string())
+        }
+        other => failed(other),
+    }
 }
 
 #[async_trait]
@@ -348,6 +444,91 @@ impl ToolHost for Tools {
                         other => failed(other),
                     })?;
                 Ok(json!({ "items": items }))
+            }
+            "brand.scan" => {
+                let a: ScanArgs = args(arguments)?;
+                let monitor = p
+                    .brand
+                    .monitors()
+                    .get(tenant, &a.monitor_id)
+                    .await
+                    .map_err(failed)?
+                    .ok_or_else(|| ToolError::NotFound(format!("monitor {}", a.monitor_id)))?;
+                let scan_id = plasma_brand::scan::enqueue(&p.brand, tenant, &monitor)
+                    .await
+                    .map_err(failed)?;
+                Ok(json!({"scan_id": scan_id, "jobs": monitor.sources.len()}))
+            }
+            "content.schedule" => {
+                let a: ScheduleArgs = args(arguments)?;
+                let item = p
+                    .content
+                    .item(tenant, &a.item_id)
+                    .await
+                    .map_err(failed)?
+                    .ok_or_else(|| ToolError::NotFound(format!("content item {}", a.item_id)))?;
+                let item = p
+                    .content
+                    .schedule(
+                        tenant,
+                        &caller.subject,
+                        item,
+                        a.at,
+                        a.timezone,
+                        a.destination,
+                    )
+                    .await
+                    .map_err(|e| match e {
+                        plasma_content::publish::ScheduleError::Port(e) => failed(e),
+                        other => ToolError::Invalid(other.to_string()),
+                    })?;
+                Ok(json!({"item_id": item.id, "status": item.status, "scheduled_at": a.at}))
+            }
+            "workflows.list" => {
+                let workflows = p.agent.store.workflows(tenant).await.map_err(failed)?;
+                let executions = p.agent.store.executions(tenant, 20).await.map_err(failed)?;
+                Ok(json!({
+                    "workflows": workflows.iter().map(|w| json!({"id": w.id, "name": w.name, "version": w.version})).collect::<Vec<_>>(),
+                    "executions": executions.iter().map(|e| json!({"id": e.id, "workflow": e.workflow_name, "status": e.status, "created_at": e.created_at})).collect::<Vec<_>>(),
+                }))
+            }
+            "workflows.run" => {
+                let a: RunArgs = args(arguments)?;
+                let id = match p
+                    .agent
+                    .store
+                    .workflow_named(tenant, &a.workflow)
+                    .await
+                    .map_err(failed)?
+                {
+                    Some(id) => id,
+                    None => a.workflow.clone(),
+                };
+                let starter = plasma_agent::model::Starter {
+                    subject: caller.subject.clone(),
+                    permissions: caller.permissions.clone(),
+                };
+                let body = plasma_agent::StartBody {
+                    input: a.input,
+                    idempotency_key: a.idempotency_key,
+                };
+                let (execution, created) = p
+                    .agent
+                    .start(tenant, &starter, &id, body)
+                    .await
+                    .map_err(agent_error)?;
+                Ok(
+                    json!({"execution_id": execution.id, "status": execution.status, "created": created}),
+                )
+            }
+            "workflows.inspect" => {
+                let a: InspectArgs = args(arguments)?;
+                let view = p
+                    .agent
+                    .execution(tenant, &a.execution_id)
+                    .await
+                    .map_err(agent_error)?;
+                serde_json::to_value(view).map_err(failed)
             }
             _ => Err(ToolError::UnknownTool(name.into())),
         }

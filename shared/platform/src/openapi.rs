@@ -53,6 +53,7 @@ pub fn build(specs: &[RouteSpec], local: bool) -> utoipa::openapi::OpenApi {
     doc.merge(plasma_brand::routes::BrandDoc::openapi());
     doc.merge(plasma_research::routes::ResearchDoc::openapi());
     doc.merge(plasma_content::routes::ContentDoc::openapi());
+    doc.merge(plasma_agent::routes::AgentApi::openapi());
     if local {
         doc.merge(LocalDoc::openapi());
     }

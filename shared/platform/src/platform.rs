@@ -64,6 +64,7 @@ pub struct Platform {
     pub research: Research,
     /// Voice profiles, drafts, approvals, schedules, publishing and post metrics.
     pub content: Content,
+    pub agent: plasma_agent::Agent,
 }
 
 impl Platform {
@@ -244,7 +245,17 @@ impl Platform {
             publish_queue: topology::PUBLISH.into(),
             settings: Arc::new(ContentSettings::default()),
         };
-        Self {
+        let agent = plasma_agent::Agent::new(
+            items.clone(),
+            bus.clone(),
+            None,
+            clock.clone(),
+            ids.clone(),
+            plasma_agent::ToolBox::new(),
+            plasma_agent::AgentSettings::default(),
+        );
+        let platform = Self {
+            agent,
             backend,
             brand,
             research,
@@ -265,7 +276,19 @@ impl Platform {
             embedded,
             dev_key,
             aws_sdk: None,
-        }
+        };
+        let agent = crate::agent::agent(
+            &platform,
+            plasma_agent::AgentSettings::default(),
+            &plasma_tools::ToolSettings {
+                http: plasma_tools::HttpPolicy {
+                    egress,
+                    ..plasma_tools::HttpPolicy::default()
+                },
+                ..plasma_tools::ToolSettings::default()
+            },
+        );
+        Self { agent, ..platform }
     }
 
     /// Apply a deployment's settings: trusted identity providers and claim names, rate
@@ -327,6 +350,18 @@ impl Platform {
             ..settings.publishing
         };
         self.content = self.content_with(connectors, settings.content);
+        // Workflow tools reach private addresses exactly when the rest of the platform may
+        // (a laptop's own services), unless PLASMA_AGENT_ALLOW_PRIVATE already allowed it.
+        let mut tools = settings.tools;
+        if egress.allow_private {
+            tools.http.egress = egress;
+            tools.notify.egress = egress;
+            tools.browser.egress = egress;
+            for server in tools.mcp_servers.values_mut() {
+                server.egress = egress;
+            }
+        }
+        self.agent = crate::agent::agent(&self, settings.agent, &tools);
         Ok(self)
     }
 

@@ -15,6 +15,8 @@ pub const ALLOW_PRIVATE_EGRESS_VAR: &str = "PLASMA_ALLOW_PRIVATE_EGRESS";
 pub const NEWSAPI_KEY_VAR: &str = "PLASMA_NEWSAPI_KEY";
 pub const X_BEARER_TOKEN_VAR: &str = "PLASMA_X_BEARER_TOKEN";
 pub const BEDROCK_MODEL_ID_VAR: &str = "PLASMA_BEDROCK_MODEL_ID";
+/// The agent-step Lambda's ARN, which compiled state machines invoke (template.yaml sets it).
+pub const AGENT_STEP_FUNCTION_VAR: &str = "AGENT_STEP_FUNCTION_ARN";
 
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -37,6 +39,11 @@ pub struct Settings {
     pub content: plasma_content::ContentSettings,
     /// Publishing connectors' timeout and API hosts; `egress` is replaced as for webhooks.
     pub publishing: plasma_publishing::ConnectorSettings,
+    /// The workflow executor's leases and polling, and the agent-step function's ARN.
+    pub agent: plasma_agent::AgentSettings,
+    /// Workflow tools that reach outside: HTTP allowlist, notifications, MCP servers,
+    /// Chromium.
+    pub tools: plasma_tools::ToolSettings,
 }
 
 impl Settings {
@@ -68,6 +75,12 @@ impl Settings {
             content: plasma_content::ContentSettings::default(),
             publishing: plasma_publishing::ConnectorSettings::default(),
             bedrock_model_id: secret(BEDROCK_MODEL_ID_VAR),
+            agent: plasma_agent::AgentSettings {
+                step_function_arn: secret(AGENT_STEP_FUNCTION_VAR)
+                    .unwrap_or_else(|| plasma_agent::routes::STEP_FUNCTION_PLACEHOLDER.to_owned()),
+                ..plasma_agent::AgentSettings::default()
+            },
+            tools: plasma_tools::ToolSettings::from_env()?,
         })
     }
 }

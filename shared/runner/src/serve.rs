@@ -117,6 +117,11 @@ impl Server {
             tokio::spawn(async move { http.await.context("serving HTTP") }),
             tokio::spawn(workers::jobs(platform.clone(), stop_rx.clone())),
             tokio::spawn(workers::publish(platform.clone(), stop_rx.clone())),
+            // Agent workflows: executions due now or at their wake-up time, resumed from
+            // their checkpoints after a restart.
+            tokio::spawn(
+                plasma_agent::engine::Executor::new(platform.agent.clone()).run(stop_rx.clone()),
+            ),
             tokio::spawn(workers::schedules(
                 platform.clone(),
                 embedded,

@@ -94,7 +94,7 @@ pub use definition::{
 };
 pub use error::DefinitionError;
 pub use evaluate::evaluate;
-pub use parse::{Format, parse};
+pub use parse::{Format, parse, parse_value, read_text};
 pub use paths::{PathError, resolve};
 pub use tools::TOOLS;
 pub use validate::validate;

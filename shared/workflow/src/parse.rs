@@ -22,6 +22,18 @@ pub fn parse(text: &str, format: Format) -> Result<Definition, Vec<DefinitionErr
     Ok(definition)
 }
 
+/// Reads and validates a definition that is already a JSON value (an API body's object).
+pub fn parse_value(value: Value) -> Result<Definition, Vec<DefinitionError>> {
+    let definition = from_value(value)?;
+    validate(&definition)?;
+    Ok(definition)
+}
+
+/// Reads JSON or YAML text into a value without checking that it is a definition.
+pub fn read_text(text: &str, format: Format) -> Result<Value, Vec<DefinitionError>> {
+    read(text, format).map_err(|e| vec![e])
+}
+
 fn read(text: &str, format: Format) -> Result<Value, DefinitionError> {
     let json = match format {
         Format::Json => true,

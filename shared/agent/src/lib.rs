@@ -1,0 +1,87 @@
+//! Agent workflows: definitions saved as versions ([`model::Workflow`]), executions run by the
+//! durable embedded [`engine`] with a checkpoint per step, approvals, cancel, retry from the
+//! failed step, replay from a checkpoint with edited state, lifecycle [`events`], and the HTTP
+//! [`routes`]. Tools are [`plasma_tools::Tool`]s the integrator registers by name.
+
+pub mod engine;
+pub mod events;
+pub mod model;
+pub mod routes;
+mod service;
+pub mod store;
+
+pub use service::{
+    AgentError, ApprovalBody, ExecutionView, FORK_KEY, PendingApproval, ReplayBody, StartBody,
+    WorkflowBody,
+};
+
+use plasma_core::{Clock, EventBus, IdGen, ItemStore};
+use plasma_gateway::webhooks::Webhooks;
+use plasma_tools::Tool;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Tools by the name a `tool` step uses (`research.search`, `http.request`, ...).
+pub type ToolBox = BTreeMap<String, Arc<dyn Tool>>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentSettings {
+    /// How long a runner holds an execution without renewing its lease; after a crash,
+    /// another (or the restarted) runner takes it over once this has passed.
+    pub lease: Duration,
+    /// How often the executor looks for executions to drive.
+    pub poll: Duration,
+    /// Waits up to this long sleep inside the driver; longer ones are handed back to the
+    /// executor's schedule.
+    pub inline_wait: Duration,
+    /// The agent-step Lambda's ARN that compiled state machines invoke.
+    pub step_function_arn: String,
+}
+
+impl Default for AgentSettings {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(15),
+            poll: Duration::from_millis(500),
+            inline_wait: Duration::from_secs(30),
+            step_function_arn: routes::STEP_FUNCTION_PLACEHOLDER.into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Agent {
+    pub store: store::Store,
+    pub bus: Arc<dyn EventBus>,
+    pub webhooks: Option<Webhooks>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    pub tools: Arc<ToolBox>,
+    pub settings: AgentSettings,
+}
+
+impl Agent {
+    pub fn new(
+        items: Arc<dyn ItemStore>,
+        bus: Arc<dyn EventBus>,
+        webhooks: Option<Webhooks>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+        tools: ToolBox,
+        settings: AgentSettings,
+    ) -> Self {
+        Self {
+            store: store::Store { items },
+            bus,
+            webhooks,
+            clock,
+            ids,
+            tools: Arc::new(tools),
+            settings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
