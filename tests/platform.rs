@@ -3,6 +3,8 @@
 
 #[path = "platform/agent.rs"]
 mod agent;
+#[path = "platform/agent_engines.rs"]
+mod agent_engines;
 #[path = "platform/bedrock.rs"]
 mod bedrock;
 #[path = "platform/brand.rs"]

@@ -344,6 +344,101 @@ fn publishable(
 
 /// The sample publish message (what EventBridge Scheduler puts on the publish queue when a
 /// post is due) publishes the item it names once, however often it is delivered.
+/// A started execution on the embedded store, and the sample event pointed at it.
+async fn agent_step_sample(platform: &Platform, sample_name: &str) -> (String, serde_json::Value) {
+    let agent = &platform.agent;
+    let workflow = agent
+        .save_workflow(
+            "acme",
+            "ada",
+            plasma_agent::WorkflowBody {
+                name: "research-and-draft".into(),
+                definition: serde_json::json!({"steps": [{"id": "check", "type": "tool", "tool": "content.check"}, {"id": "review", "type": "approval", "prompt": "Publish?"}]}),
+            },
+        )
+        .await
+        .unwrap();
+    let starter = plasma_agent::model::Starter {
+        subject: "ada".into(),
+        permissions: vec!["content:read".into(), "agent:run".into()],
+    };
+    let body = plasma_agent::StartBody {
+        input: serde_json::json!({}),
+        idempotency_key: None,
+    };
+    let (execution, _) = agent
+        .start("acme", &starter, &workflow.id, body)
+        .await
+        .unwrap();
+    let mut event: serde_json::Value = serde_json::from_str(&sample(sample_name)).unwrap();
+    event["execution"] = format!(
+        "arn:aws:states:us-east-1:123456789012:execution:plasma-{}:{}",
+        workflow.id, execution.id
+    )
+    .into();
+    (execution.id, event)
+}
+
+#[tokio::test]
+async fn agent_step_runs_the_sample_tool_step_and_records_its_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = platform(&dir);
+    let (id, event) = agent_step_sample(&platform, "agent-step.json").await;
+    let output = agent_step::handler(
+        &platform,
+        LambdaEvent::new(event.clone(), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert!(output["score"].as_u64().is_some(), "{output}");
+    assert!(output["findings"].is_array(), "{output}");
+    let view = platform.agent.execution("acme", &id).await.unwrap();
+    let step = view.steps.iter().find(|c| c.step == "check").unwrap();
+    assert_eq!(step.status, plasma_agent::model::StepStatus::Succeeded);
+    assert_eq!(step.output.as_ref(), Some(&output));
+
+    // A tool's failure is the function error Step Functions' retry and catch match on.
+    let mut bad = event;
+    bad["input"] = serde_json::json!({"text": "hi"});
+    let failure = agent_step::handler(&platform, LambdaEvent::new(bad, Context::default()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        failure.error_type, "Tool.InvalidInput",
+        "{}",
+        failure.error_message
+    );
+    let garbage = agent_step::handler(
+        &platform,
+        LambdaEvent::new(serde_json::json!({"kind": "dance"}), Context::default()),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(garbage.error_type, "States.Runtime");
+}
+
+#[tokio::test]
+async fn agent_step_records_the_sample_approval_with_its_task_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = platform(&dir);
+    let (id, event) = agent_step_sample(&platform, "agent-step-approval.json").await;
+    agent_step::handler(&platform, LambdaEvent::new(event, Context::default()))
+        .await
+        .unwrap();
+    let view = platform.agent.execution("acme", &id).await.unwrap();
+    assert_eq!(
+        view.execution.status,
+        plasma_agent::model::Status::WaitingApproval
+    );
+    let waiting = view.steps.iter().find(|c| c.step == "review").unwrap();
+    assert_eq!(waiting.status, plasma_agent::model::StepStatus::Waiting);
+    assert_eq!(
+        waiting.task_token.as_deref(),
+        Some("AQCEAAAAKgAAAAMAAAAAAAAAAeMplO1sample")
+    );
+    assert_eq!(waiting.prompt.as_deref(), Some("Publish these drafts?"));
+}
+
 #[tokio::test]
 async fn content_publish_posts_the_sample_schedules_item_once() {
     use crate::content_platforms::{Platforms, TOKEN};

@@ -922,3 +922,54 @@ fn secrets_key_reaches_the_functions() {
         }
     }
 }
+
+/// The example workflow template.yaml deploys is the fixture compiled by today's compiler,
+/// its Task states pointed at agent-step through `DefinitionSubstitutions`. Regenerate the
+/// file with `PLASMA_UPDATE_ASL=1 cargo test -p plasma-tests --test platform example_state`.
+#[test]
+fn the_example_state_machine_is_the_compiled_fixture_and_runs_as_agent_step() {
+    let root = repo_root();
+    let fixture = root.join("shared/workflow/src/tests/fixtures/research_and_draft.yaml");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let definition = plasma_workflow::parse(&text, plasma_workflow::Format::Yaml).unwrap();
+    let compiled =
+        plasma_workflow::compile_asl(&definition, plasma_agent::routes::STEP_FUNCTION_PLACEHOLDER);
+    let path = root.join("infra/workflows/research-and-draft.asl.json");
+    if std::env::var_os("PLASMA_UPDATE_ASL").is_some() {
+        let pretty = serde_json::to_string_pretty(&compiled).unwrap() + "\n";
+        std::fs::write(&path, pretty).unwrap();
+    }
+    assert_eq!(
+        read_json(&path),
+        compiled,
+        "{} is stale; regenerate it (see this test's doc comment)",
+        path.display()
+    );
+
+    let tpl = template();
+    let machine = &resources(&tpl)["AgentExampleStateMachine"]["Properties"];
+    assert_eq!(
+        machine["DefinitionUri"],
+        "infra/workflows/research-and-draft.asl.json"
+    );
+    assert_eq!(
+        machine["DefinitionSubstitutions"]["AgentStepFunctionArn"],
+        json!({"Fn::GetAtt": ["AgentStepFunction", "Arn"]})
+    );
+    assert_eq!(
+        machine["Role"],
+        json!({"Fn::GetAtt": ["AgentStatesRole", "Arn"]})
+    );
+    let api = &resources(&tpl)["ApiFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(
+        api[plasma_platform::settings::AGENT_STEP_FUNCTION_VAR],
+        json!({"Fn::GetAtt": ["AgentStepFunction", "Arn"]})
+    );
+    assert_eq!(
+        api[plasma_platform::settings::STATES_ROLE_VAR],
+        json!({"Fn::GetAtt": ["AgentStatesRole", "Arn"]})
+    );
+    let invoke = &resources(&tpl)["AgentStatesRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+        ["Statement"][0];
+    assert_eq!(invoke["Action"], "lambda:InvokeFunction");
+}

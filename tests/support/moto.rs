@@ -75,6 +75,54 @@ fn workspace_target() -> PathBuf {
 }
 
 fn start() -> Result<Server, String> {
+    start_with_env(&[])
+}
+
+/// A moto server of its own, for a test that needs it started with `env` (Step Functions'
+/// interpreter sends its service calls to `http://localhost:$MOTO_PORT`, so a test can point
+/// it at a stand-in Lambda). Stopped when dropped.
+pub struct DedicatedMoto {
+    pub endpoint: String,
+    child: Child,
+}
+
+impl Drop for DedicatedMoto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl DedicatedMoto {
+    pub async fn start(env: Vec<(String, String)>) -> Self {
+        let started = tokio::task::spawn_blocking(move || {
+            let env: Vec<(&str, &str)> =
+                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            start_with_env(&env)
+        })
+        .await
+        .expect("moto start-up thread panicked");
+        match started {
+            Ok(server) => Self {
+                endpoint: server.endpoint,
+                child: server._child,
+            },
+            Err(e) => panic!("a dedicated moto server could not start:\n{e}"),
+        }
+    }
+
+    /// SDK configuration for this server, as [`sdk_config`] gives for the shared one.
+    pub async fn sdk_config(&self) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
+            .endpoint_url(&self.endpoint)
+            .load()
+            .await
+    }
+}
+
+fn start_with_env(env: &[(&str, &str)]) -> Result<Server, String> {
     let target = workspace_target();
     let python = crate::venv::ensure(
         &target,
@@ -89,6 +137,7 @@ fn start() -> Result<Server, String> {
         File::create(&log_path).map_err(|e| format!("creating {}: {e}", log_path.display()))?;
     let mut child = Command::new(&python)
         .args(["-c", WRAPPER])
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(log)

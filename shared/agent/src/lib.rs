@@ -6,8 +6,10 @@
 pub mod engine;
 pub mod events;
 pub mod model;
+pub mod remote;
 pub mod routes;
 mod service;
+pub mod step;
 pub mod store;
 
 pub use service::{
@@ -15,7 +17,7 @@ pub use service::{
     WorkflowBody,
 };
 
-use plasma_core::{Clock, EventBus, IdGen, ItemStore};
+use plasma_core::{Clock, EventBus, IdGen, ItemStore, StateMachines};
 use plasma_gateway::webhooks::Webhooks;
 use plasma_tools::Tool;
 use std::collections::BTreeMap;
@@ -59,6 +61,9 @@ pub struct Agent {
     pub ids: Arc<dyn IdGen>,
     pub tools: Arc<ToolBox>,
     pub settings: AgentSettings,
+    /// Deployed, executions run on Step Functions; `None` runs them on the embedded
+    /// [`engine`].
+    pub machines: Option<Arc<dyn StateMachines>>,
 }
 
 impl Agent {
@@ -79,7 +84,14 @@ impl Agent {
             ids,
             tools: Arc::new(tools),
             settings,
+            machines: None,
         }
+    }
+
+    /// Run executions on Step Functions instead of the embedded engine.
+    pub fn on_state_machines(mut self, machines: Arc<dyn StateMachines>) -> Self {
+        self.machines = Some(machines);
+        self
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Workflow {
     pub definition: Definition,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
+    /// Deployed: the Step Functions state machine this workflow runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_machine_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -108,6 +111,9 @@ pub struct Execution {
     /// For optimistic concurrency on status changes.
     #[serde(default)]
     pub revision: u64,
+    /// Deployed: the Step Functions execution running it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -4,10 +4,12 @@
 use crate::Agent;
 use crate::events::Lifecycle;
 use crate::model::{Checkpoint, Execution, Fork, Starter, Status, StepStatus, Workflow};
+use crate::remote::{fork_machine_name, machine_name};
 use crate::store::Active;
 use plasma_core::{Condition, PortError};
 use plasma_workflow::{
-    ApprovalDecision, Decision, DefinitionError, Format, StepKind, parse_value, read_text,
+    ApprovalDecision, Decision, DefinitionError, Format, StepKind, compile_asl, compile_asl_from,
+    parse_value, read_text,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -133,7 +135,15 @@ impl Agent {
             }
         };
         definition.version = Some(version);
+        let state_machine_arn = match &self.machines {
+            Some(machines) => {
+                let asl = compile_asl(&definition, &self.settings.step_function_arn);
+                Some(machines.deploy(&machine_name(&id), &asl).await?)
+            }
+            None => None,
+        };
         let workflow = Workflow {
+            state_machine_arn,
             id,
             name,
             version,
@@ -186,7 +196,8 @@ impl Agent {
             }
         }
         let now = self.clock.now();
-        let execution = Execution {
+        let mut execution = Execution {
+            remote_arn: None,
             id,
             tenant: tenant.into(),
             workflow_id: workflow.id.clone(),
@@ -207,15 +218,52 @@ impl Agent {
             updated_at: now,
             revision: 0,
         };
-        self.launch(&execution).await?;
+        self.launch(&mut execution).await?;
         Ok((execution, true))
     }
 
-    async fn launch(&self, execution: &Execution) -> Result<(), AgentError> {
+    async fn launch(&self, execution: &mut Execution) -> Result<(), AgentError> {
         self.store.create_execution(execution).await?;
-        self.store
-            .activate(&Active::new(&execution.tenant, &execution.id, None))
-            .await?;
+        match &self.machines {
+            None => {
+                self.store
+                    .activate(&Active::new(&execution.tenant, &execution.id, None))
+                    .await?
+            }
+            Some(machines) => {
+                let workflow = self
+                    .store
+                    .workflow_version(
+                        &execution.tenant,
+                        &execution.workflow_id,
+                        execution.workflow_version,
+                    )
+                    .await?
+                    .ok_or(AgentError::NotFound("the workflow"))?;
+                let (machine, input) = match (&execution.start_at, &execution.seed) {
+                    (Some(step), Some(seed)) => {
+                        let asl = compile_asl_from(
+                            &workflow.definition,
+                            &self.settings.step_function_arn,
+                            step,
+                        );
+                        let name = fork_machine_name(&workflow.id, step);
+                        (machines.deploy(&name, &asl).await?, seed.clone())
+                    }
+                    _ => {
+                        let machine = workflow.state_machine_arn.clone().ok_or_else(|| {
+                            AgentError::Conflict(
+                                "the workflow was saved before Step Functions was configured; save it again".into(),
+                            )
+                        })?;
+                        (machine, execution.input.clone())
+                    }
+                };
+                let arn = machines.start(&machine, &execution.id, &input).await?;
+                execution.remote_arn = Some(arn);
+                self.store.save_execution(execution).await?;
+            }
+        }
         self.announce(
             &execution.tenant,
             Lifecycle::Started,
@@ -231,11 +279,12 @@ impl Agent {
     }
 
     pub async fn execution(&self, tenant: &str, id: &str) -> Result<ExecutionView, AgentError> {
-        let execution = self
+        let mut execution = self
             .store
             .execution(tenant, id)
             .await?
             .ok_or(AgentError::NotFound("the execution"))?;
+        self.refresh(&mut execution).await?;
         let steps = self.store.checkpoints(tenant, id).await?;
         Ok(ExecutionView { execution, steps })
     }
@@ -284,6 +333,17 @@ impl Agent {
             value: body.value,
             by: Some(who.into()),
         };
+        if let Some(token) = &checkpoint.task_token {
+            // Deployed: Step Functions resumes the run; a token already used (a decision
+            // that won a race) is refused there.
+            self.remote()?
+                .send_success(token, &json!(decision))
+                .await
+                .map_err(|e| match e {
+                    PortError::Invalid(why) => AgentError::Conflict(why),
+                    other => other.into(),
+                })?;
+        }
         let now = self.clock.now();
         checkpoint.status = StepStatus::Succeeded;
         checkpoint.output = Some(json!(decision));
@@ -311,7 +371,9 @@ impl Agent {
             (e.status == Status::WaitingApproval).then(|| e.status = Status::Running)
         })
         .await?;
-        self.store.poke(tenant, id).await?;
+        if self.machines.is_none() {
+            self.store.poke(tenant, id).await?;
+        }
         self.execution(tenant, id).await
     }
 
@@ -342,6 +404,12 @@ impl Agent {
     }
 
     pub async fn cancel(&self, tenant: &str, id: &str) -> Result<ExecutionView, AgentError> {
+        let current = self.execution(tenant, id).await?.execution;
+        if let (Some(arn), false) = (&current.remote_arn, current.status.is_final()) {
+            self.remote()?
+                .stop(arn, "cancelled through the API")
+                .await?;
+        }
         let cancelled = self
             .set_status(tenant, id, |e| {
                 (!e.status.is_final()).then(|| e.status = Status::Cancelled)
@@ -419,7 +487,12 @@ impl Agent {
                 ));
             }
         };
-        let top_level = |c: &&Checkpoint| !c.key.contains(['/', '[', '@']) && c.key != FORK_KEY;
+        // Steps of the top-level list only (on Step Functions, keys don't show nesting).
+        let top_level = |c: &&Checkpoint| {
+            !c.key.contains(['/', '[', '@'])
+                && c.key != FORK_KEY
+                && workflow.definition.steps.iter().any(|s| s.id == c.step)
+        };
         let fork_point = parent
             .steps
             .iter()
@@ -479,7 +552,8 @@ impl Agent {
             .unwrap_or_else(|| parent.execution.input.clone());
         let seed = json!({"input": input, "steps": steps});
         let now = self.clock.now();
-        let child = Execution {
+        let mut child = Execution {
+            remote_arn: None,
             id: format!("ex_{}", self.ids.new_id()),
             tenant: tenant.into(),
             workflow_id: workflow.id.clone(),
@@ -538,7 +612,7 @@ impl Agent {
         self.store
             .put_checkpoint(tenant, &child.id, &marker, Condition::None)
             .await?;
-        self.launch(&child).await?;
+        self.launch(&mut child).await?;
         Ok(child)
     }
 

@@ -29,6 +29,9 @@ fn executions(tenant: &str) -> String {
 fn checkpoints(tenant: &str, execution: &str) -> String {
     format!("AGT#{tenant}#CP#{execution}")
 }
+/// Execution id → tenant, for the agent-step function, which learns only the id.
+const LOCATIONS: &str = "AGT#EXECUTIONS";
+
 fn idempotency(tenant: &str, workflow: &str) -> String {
     format!("AGT#{tenant}#IDEM#{workflow}")
 }
@@ -155,7 +158,23 @@ impl Store {
         page.items.iter().map(Item::parse).collect()
     }
 
+    /// The tenant an execution belongs to.
+    pub async fn locate(&self, execution: &str) -> PortResult<Option<String>> {
+        let item = self.items.get(&Key::new(LOCATIONS, execution)).await?;
+        Ok(item.and_then(|i| i.get("tenant").and_then(|v| v.as_str()).map(str::to_owned)))
+    }
+
     pub async fn create_execution(&self, execution: &Execution) -> PortResult<()> {
+        let location = json!({"tenant": execution.tenant})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        self.items
+            .put(
+                Item::new(Key::new(LOCATIONS, &execution.id), location),
+                Condition::NotExists,
+            )
+            .await?;
         self.items
             .put(
                 Item::new(

@@ -1,7 +1,7 @@
 //! AWS adapters for the Plasma Engine ports, on aws-sdk-rust: DynamoDB ([`ItemStore`]),
 //! S3 ([`BlobStore`]), SQS ([`Queue`]), EventBridge ([`EventBus`]), EventBridge Scheduler
 //! ([`Scheduler`]), Bedrock ([`Llm`], and Titan embeddings as [`Embedder`]), OpenSearch
-//! ([`SearchIndex`]) and KMS ([`Cipher`]). Semantics match the embedded adapters; the
+//! ([`SearchIndex`]), KMS ([`Cipher`]) and Step Functions ([`StateMachines`]). Semantics match the embedded adapters; the
 //! conformance suite runs the same cases against both (Bedrock has no embedded counterpart).
 //!
 //! [`ItemStore`]: plasma_core::ItemStore
@@ -13,6 +13,7 @@
 //! [`Embedder`]: plasma_core::Embedder
 //! [`SearchIndex`]: plasma_core::SearchIndex
 //! [`Cipher`]: plasma_core::Cipher
+//! [`StateMachines`]: plasma_core::StateMachines
 
 mod bedrock;
 mod dynamo;
@@ -23,6 +24,7 @@ mod opensearch;
 mod retry;
 mod s3;
 mod scheduler;
+mod sfn;
 mod sqs;
 mod titan;
 
@@ -33,6 +35,7 @@ pub use kms::KmsCipher;
 pub use opensearch::{OpenSearchConfig, OpenSearchIndex, OpenSearchService};
 pub use s3::S3BlobStore;
 pub use scheduler::EventBridgeScheduler;
+pub use sfn::StepFunctions;
 pub use sqs::SqsQueue;
 pub use titan::{TITAN_TEXT_EMBEDDINGS_V2, TitanEmbedder};
 

@@ -14,6 +14,7 @@ pub mod llm;
 pub mod queue;
 pub mod schedule;
 pub mod search;
+pub mod workflow;
 
 pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedRequest, PutOptions};
 pub use cipher::{Cipher, MAX_SECRET_BYTES};
@@ -29,3 +30,4 @@ pub use schedule::{OneTimeSchedule, Recurring, ScheduleExpression, Scheduler};
 pub use search::{
     Fusion, IndexedChunk, SearchFilters, SearchHit, SearchIndex, SearchMode, SearchRequest, fuse,
 };
+pub use workflow::{RemoteExecution, StateMachines};

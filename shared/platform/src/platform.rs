@@ -362,6 +362,17 @@ impl Platform {
             }
         }
         self.agent = crate::agent::agent(&self, settings.agent, &tools);
+        match (&self.aws_sdk, settings.states_role_arn) {
+            (Some(sdk), Some(role)) => {
+                let machines = plasma_aws::StepFunctions::from_sdk(sdk, role);
+                self.agent = self.agent.clone().on_state_machines(Arc::new(machines));
+            }
+            (None, Some(_)) => tracing::warn!(
+                "{} is set but Step Functions needs the AWS backend; workflows run embedded",
+                crate::settings::STATES_ROLE_VAR
+            ),
+            _ => {}
+        }
         Ok(self)
     }
 

@@ -17,6 +17,8 @@ pub const X_BEARER_TOKEN_VAR: &str = "PLASMA_X_BEARER_TOKEN";
 pub const BEDROCK_MODEL_ID_VAR: &str = "PLASMA_BEDROCK_MODEL_ID";
 /// The agent-step Lambda's ARN, which compiled state machines invoke (template.yaml sets it).
 pub const AGENT_STEP_FUNCTION_VAR: &str = "AGENT_STEP_FUNCTION_ARN";
+/// The IAM role deployed workflows' state machines run as (template.yaml sets it).
+pub const STATES_ROLE_VAR: &str = "AGENT_STATES_ROLE_ARN";
 
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -44,6 +46,9 @@ pub struct Settings {
     /// Workflow tools that reach outside: HTTP allowlist, notifications, MCP servers,
     /// Chromium.
     pub tools: plasma_tools::ToolSettings,
+    /// Deployed: the role Step Functions state machines run as; with it, workflows run on
+    /// Step Functions instead of the embedded engine.
+    pub states_role_arn: Option<String>,
 }
 
 impl Settings {
@@ -81,6 +86,7 @@ impl Settings {
                 ..plasma_agent::AgentSettings::default()
             },
             tools: plasma_tools::ToolSettings::from_env()?,
+            states_role_arn: secret(STATES_ROLE_VAR),
         })
     }
 }

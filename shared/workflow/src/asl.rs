@@ -60,10 +60,23 @@ pub const LAMBDA_INVOKE: &str = "arn:aws:states:::lambda:invoke";
 pub const LAMBDA_INVOKE_WAIT: &str = "arn:aws:states:::lambda:invoke.waitForTaskToken";
 /// The first state: lays the execution input out as the run's context.
 pub const SETUP_STATE: &str = "Set up context";
+/// The first state of a resume machine ([`compile_asl_from`]).
+pub const RESUME_STATE: &str = "Resume at step";
 
 /// The state machine for a definition that passed [`validate`](crate::validate), each Task
 /// invoking `task_function_arn` (the agent-step Lambda).
 pub fn compile_asl(definition: &Definition, task_function_arn: &str) -> Value {
+    compile(definition, task_function_arn, None)
+}
+
+/// The state machine for resuming a run at the top-level step `start`: it is started with a
+/// whole context (`{"input", "steps"}`, as a replay's edited state gives it) rather than the
+/// workflow input, and goes straight to `start`.
+pub fn compile_asl_from(definition: &Definition, task_function_arn: &str, start: &str) -> Value {
+    compile(definition, task_function_arn, Some(start))
+}
+
+fn compile(definition: &Definition, task_function_arn: &str, resume_at: Option<&str>) -> Value {
     let compiler = states::Compiler {
         workflow: &definition.name,
         function: task_function_arn,
@@ -77,6 +90,23 @@ pub fn compile_asl(definition: &Definition, task_function_arn: &str) -> Value {
             "Next": definition.start_step().unwrap_or_default(),
         }),
     );
+    // A resume machine starts with a whole context and goes to `start`; plain input still
+    // takes the usual way, which also keeps every state reachable, as Step Functions
+    // requires.
+    let start_at = match resume_at {
+        None => SETUP_STATE,
+        Some(start) => {
+            states.insert(
+                RESUME_STATE.into(),
+                json!({
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.steps", "IsPresent": true, "Next": start}],
+                    "Default": SETUP_STATE,
+                }),
+            );
+            RESUME_STATE
+        }
+    };
     let mut machine = JsonMap::new();
     let comment = match definition.version {
         Some(version) => format!("{} v{version}", definition.name),
@@ -84,7 +114,7 @@ pub fn compile_asl(definition: &Definition, task_function_arn: &str) -> Value {
     };
     machine.insert("Comment".into(), comment.into());
     machine.insert("QueryLanguage".into(), "JSONPath".into());
-    machine.insert("StartAt".into(), SETUP_STATE.into());
+    machine.insert("StartAt".into(), start_at.into());
     if let Some(timeout) = definition.timeout_seconds {
         machine.insert("TimeoutSeconds".into(), timeout.into());
     }

@@ -138,3 +138,27 @@ fn the_validator_rejects_a_broken_machine() {
     let report = check("broken", &asl).expect_err("a dangling Default is invalid");
     assert!(report.contains("nowhere"), "{report}");
 }
+
+/// What template.yaml deploys (with its `DefinitionSubstitutions` placeholder in place).
+#[test]
+fn the_deployed_example_is_valid_asl() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../infra/workflows/research-and-draft.asl.json");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let asl: Value = serde_json::from_str(&text).expect("the deployed ASL is JSON");
+    let report = check("deployed", &asl).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.contains("is valid"), "{report}");
+}
+
+/// A replay's state machine, which starts at a later step with a whole context.
+#[test]
+fn the_compiled_resume_machine_is_valid_asl() {
+    let asl = crate::compile_asl_from(&research(), ARN, "review");
+    assert_eq!(asl["StartAt"], crate::asl::RESUME_STATE);
+    assert_eq!(
+        asl["States"][crate::asl::RESUME_STATE]["Choices"][0]["Next"],
+        "review"
+    );
+    let report = check("resume", &asl).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.contains("is valid"), "{report}");
+}

@@ -1,0 +1,9 @@
+use lambda_runtime::service_fn;
+use plasma_platform::Platform;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    plasma_platform::logging::init_json();
+    let platform = Platform::from_env().await?;
+    lambda_runtime::run(service_fn(|event| agent_step::handler(&platform, event))).await
+}

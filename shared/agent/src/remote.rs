@@ -1,0 +1,99 @@
+//! Executions on Step Functions: the state machine per workflow, and reading an execution's
+//! status back into the platform's record. Steps themselves are recorded by the agent-step
+//! function ([`crate::step`]) as they run.
+
+use crate::Agent;
+use crate::events::Lifecycle;
+use crate::model::{Execution, Status, StepError, StepStatus};
+use plasma_core::{PortError, PortResult, StateMachines};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// The state machine a workflow runs on: its id is unique across tenants, and Step Functions
+/// names are at most 80 characters.
+pub fn machine_name(workflow_id: &str) -> String {
+    format!("plasma-{workflow_id}")
+}
+
+/// The state machine that resumes a workflow at `step` (for replays).
+pub fn fork_machine_name(workflow_id: &str, step: &str) -> String {
+    let digest = Sha256::digest(step.as_bytes());
+    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("plasma-{workflow_id}-from-{short}")
+}
+
+/// The platform's execution id in a Step Functions execution ARN (its name, the last part).
+pub fn execution_id(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
+}
+
+impl Agent {
+    pub(crate) fn remote(&self) -> PortResult<&dyn StateMachines> {
+        self.machines
+            .as_deref()
+            .ok_or_else(|| PortError::NotConfigured("Step Functions".into()))
+    }
+
+    /// Bring a running execution's record up to date with Step Functions.
+    pub(crate) async fn refresh(&self, execution: &mut Execution) -> PortResult<()> {
+        let (Some(machines), Some(arn)) = (&self.machines, execution.remote_arn.clone()) else {
+            return Ok(());
+        };
+        if execution.status.is_final() {
+            return Ok(());
+        }
+        let remote = machines.describe(&arn).await?;
+        let (status, announce) = match remote.status.as_str() {
+            "SUCCEEDED" => (Status::Succeeded, Some(Lifecycle::Succeeded)),
+            "FAILED" | "TIMED_OUT" => (Status::Failed, Some(Lifecycle::Failed)),
+            "ABORTED" => (Status::Cancelled, Some(Lifecycle::Cancelled)),
+            _ => {
+                let waiting = self
+                    .store
+                    .checkpoints(&execution.tenant, &execution.id)
+                    .await?
+                    .iter()
+                    .any(|c| c.status == StepStatus::Waiting);
+                (crate::engine::suspended_status(waiting), None)
+            }
+        };
+        if status == execution.status {
+            return Ok(());
+        }
+        execution.status = status;
+        execution.output = remote.output;
+        execution.error = match remote.status.as_str() {
+            "FAILED" => Some(StepError::new(
+                remote.error.unwrap_or_default(),
+                remote.cause.unwrap_or_default(),
+            )),
+            "TIMED_OUT" => Some(StepError::new(
+                StepError::TIMEOUT,
+                "the state machine timed out",
+            )),
+            _ => None,
+        };
+        execution.updated_at = self.clock.now();
+        match self.store.save_execution(execution).await {
+            Ok(()) => {}
+            // Someone else refreshed it first; theirs is as good.
+            Err(PortError::Conflict(_)) => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        if let Some(what) = announce {
+            self.announce(
+                &execution.tenant,
+                what,
+                json!({
+                    "execution_id": execution.id,
+                    "workflow_id": execution.workflow_id,
+                    "workflow_name": execution.workflow_name,
+                    "status": execution.status,
+                    "error": execution.error,
+                }),
+            )
+            .await;
+        }
+        Ok(())
+    }
+}
