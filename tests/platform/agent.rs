@@ -24,10 +24,13 @@ use tokio::process::{Child, Command};
 const CHILD_DIR: &str = "PLASMA_TEST_CHILD_RUNNER_DIR";
 const NOTIFY_SECRET: &str = "whsec_c2VjcmV0LWZvci10aGUtbm90aWZ5LXRvb2wtdGVzdA==";
 
-/// Requests the fixture API received, by path, with their bodies and idempotency keys.
+/// Each request's body and `Idempotency-Key`, by path.
+type Seen = HashMap<String, Vec<(Value, String)>>;
+
+/// Requests the fixture API received.
 #[derive(Clone, Default)]
 struct Fixture {
-    seen: Arc<Mutex<HashMap<String, Vec<(Value, String)>>>>,
+    seen: Arc<Mutex<Seen>>,
     /// Answer 503 to this many `/flaky` requests first.
     flaky_failures: Arc<Mutex<u32>>,
 }
@@ -35,6 +38,11 @@ struct Fixture {
 impl Fixture {
     fn count(&self, path: &str) -> usize {
         self.seen.lock().unwrap().get(path).map_or(0, Vec::len)
+    }
+    fn keys(&self, path: &str) -> Vec<String> {
+        let seen = self.seen.lock().unwrap();
+        seen.get(path)
+            .map_or(Vec::new(), |v| v.iter().map(|(_, k)| k.clone()).collect())
     }
     fn bodies(&self, path: &str) -> Vec<Value> {
         let seen = self.seen.lock().unwrap();
@@ -409,6 +417,12 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
     // Every side effect happened exactly once, the kill and restart notwithstanding.
     assert_eq!(fixture.count("/draft"), 1, "the draft was saved once");
     assert_eq!(fixture.count("/publish"), 1, "the note was published once");
+    let keys = fixture.keys("/publish");
+    assert_eq!(
+        keys,
+        [format!("{execution}:publish")],
+        "the publish call carries its idempotency key"
+    );
     let texts = fixture.bodies("/publish");
     assert!(
         texts[0]["text"].as_str().unwrap().contains("Oslo"),

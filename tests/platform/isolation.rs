@@ -129,7 +129,34 @@ async fn every_route_keeps_tenants_apart() {
     )
     .await;
     assert_eq!(status, 200);
+    let (status, workflow) = json(
+        app.post("/agent/workflows")
+            .bearer_auth(&a)
+            .json(&json!({"name": "a-workflow", "definition": {"steps": [{"id": "review", "type": "approval", "prompt": "a-question"}]}}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{workflow}");
+    let workflow_id = workflow["id"].as_str().unwrap().to_string();
+    let (status, started) = json(
+        app.post(&format!("/agent/workflows/{workflow_id}/executions"))
+            .bearer_auth(&a)
+            .json(&json!({"input": {"a-input": true}}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{started}");
+    let execution_id = started["execution_id"].as_str().unwrap().to_string();
     let secrets_of_a = [
+        workflow_id.clone(),
+        "a-workflow".into(),
+        execution_id.clone(),
+        "a-question".into(),
+        "a-input".into(),
         profile_id.clone(),
         "a-profile".into(),
         item_id.clone(),
@@ -172,6 +199,10 @@ async fn every_route_keeps_tenants_apart() {
             Some(&item_id)
         } else if path.starts_with("/content/campaigns/") {
             Some(&campaign_id)
+        } else if path.starts_with("/agent/workflows/") {
+            Some(&workflow_id)
+        } else if path.starts_with("/agent/executions/") {
+            Some(&execution_id)
         } else {
             None
         }
@@ -234,7 +265,7 @@ async fn every_route_keeps_tenants_apart() {
         }
     }
     // The GraphQL schema reads the same stores: B's view holds nothing of A's.
-    let query = json!({"query": "{ apiKeys { id name } auditLog { items { actor resource } } }"});
+    let query = json!({"query": "{ apiKeys { id name } auditLog { items { actor resource } } agentWorkflows agentExecutions }"});
     let (status, body) = json(
         app.post("/graphql")
             .bearer_auth(&b)
@@ -264,7 +295,8 @@ async fn every_route_keeps_tenants_apart() {
         let path = spec
             .path
             .replace("{id}", &id.replace(' ', "%20"))
-            .replace("{mention}", "0-00");
+            .replace("{mention}", "0-00")
+            .replace("{step}", "review");
         let request = app
             .http
             .request(spec.method.clone(), format!("{}{path}", app.url));
@@ -328,6 +360,9 @@ fn valid_body(method: &str, path: &str) -> serde_json::Value {
         ("POST", "/content/items/{id}/comments") => json!({"text": "b was here"}),
         ("PATCH", "/content/items/{id}") => json!({"body": "b's text"}),
         ("PUT", "/content/profiles/{id}") => json!({"name": "b's profile"}),
+        ("POST", "/agent/workflows/{id}/executions") => json!({"input": {}}),
+        ("POST", "/agent/executions/{id}/approvals/{step}") => json!({"decision": "approved"}),
+        ("POST", "/agent/executions/{id}/replay") => json!({"from_step": "review", "state": {}}),
         ("POST", "/content/campaigns/{id}/plan") => {
             json!({"cadence": [{"channel": "x", "per_week": 1}]})
         }

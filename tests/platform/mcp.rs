@@ -78,6 +78,64 @@ async fn a_real_mcp_client_lists_and_calls_the_platforms_tools() {
     .await;
     assert_eq!(items["items"].as_array().unwrap().len(), 1, "{items}");
 
+    // Workflows: run one by name over MCP, then inspect its execution.
+    let (status, _) = crate::common::json(
+        app.post("/agent/workflows")
+            .bearer_auth(&editor)
+            .json(&json!({"name": "tunnel-digest", "definition": "steps:\n  - id: find\n    type: tool\n    tool: research.search\n    input: {query: $.input.q, top_k: 2}\n"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let calls = json!([
+        ["workflows.run", {"workflow": "tunnel-digest", "input": {"q": "transonic diffuser"}}],
+        ["workflows.list", {}],
+    ]);
+    let out = run_client(&python, &url, Some(&editor), &calls).await;
+    assert!(out.status.success(), "{}", describe(&out));
+    let got = last_json_line(&out);
+    let names = got["tools"].to_string();
+    for tool in [
+        "workflows.run",
+        "workflows.inspect",
+        "workflows.list",
+        "brand.scan",
+    ] {
+        assert!(names.contains(tool), "{tool} missing: {got}");
+    }
+    // Scheduling needs content:publish, which an editor lacks.
+    assert!(!names.contains("content.schedule"), "{got}");
+    let execution = got["results"][0]["structuredContent"]["execution_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{got}"))
+        .to_owned();
+    assert_eq!(
+        got["results"][1]["structuredContent"]["workflows"][0]["name"], "tunnel-digest",
+        "{got}"
+    );
+    let inspected = crate::common::eventually("the workflow run over MCP to finish", || {
+        let (python, url, editor, execution) = (
+            python.clone(),
+            url.clone(),
+            editor.clone(),
+            execution.clone(),
+        );
+        async move {
+            let calls = json!([["workflows.inspect", {"execution_id": execution}]]);
+            let out = run_client(&python, &url, Some(&editor), &calls).await;
+            let got = last_json_line(&out);
+            let view = got["results"][0]["structuredContent"].clone();
+            (view["status"] == "succeeded").then_some(view)
+        }
+    })
+    .await;
+    assert_eq!(
+        inspected["output"]["steps"]["find"]["output"]["results"][0]["document_id"], doc["id"],
+        "{inspected}"
+    );
+
     // A viewer sees no writing tool and is refused one by name; another tenant finds nothing.
     let viewer = app.token("globex", &["viewer"]);
     let calls = json!([
