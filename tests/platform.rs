@@ -49,5 +49,7 @@ mod rate_limit;
 mod research;
 #[path = "platform/template.rs"]
 mod template;
+#[path = "platform/web.rs"]
+mod web;
 #[path = "platform/webhooks.rs"]
 mod webhooks;

@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod mcp_client;
 pub mod moto;
+pub mod playwright;
 pub mod ports;
 pub mod venv;
 

@@ -31,6 +31,10 @@ pub use html::{HTML_CSP, render_html};
 pub use markdown::render_markdown;
 pub use model::{Competitor, Day, Figures, Headline, Report, ReportRequest, TopMention, Voice};
 pub use store::{HTML_TYPE, MARKDOWN_TYPE, StoredReport};
+/// The reports' SVG charts, shared with the dashboard's analytics pages.
+pub use svg::{
+    sentiment as sentiment_chart, share_of_voice as share_of_voice_chart, volume as volume_chart,
+};
 
 use crate::mentions::MentionStore;
 use plasma_core::{BlobStore, Clock, IdGen, ItemStore};

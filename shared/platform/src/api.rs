@@ -18,6 +18,7 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
             openapi::document,
             document.clone(),
         )
+        .authenticated(Method::GET, crate::me::PATH, crate::me::me, ())
         .authenticated(
             Method::POST,
             "/graphql",

@@ -10,6 +10,7 @@ pub mod housekeeping;
 pub mod ingest;
 pub mod logging;
 pub mod mcp;
+pub mod me;
 pub mod openapi;
 pub mod pages;
 pub mod platform;

@@ -4,7 +4,7 @@
 //! Operations are only ever decorated here, never added, so a route without an annotated
 //! handler stays missing and the route-table test catches it.
 
-use crate::{graphql, health, mcp, pages};
+use crate::{graphql, health, mcp, me, pages};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Method, header};
@@ -30,7 +30,7 @@ const API_KEY: &str = "apiKey";
                        an API key and name the permission they need in `x-permission`; \
                        `POST /graphql` checks a permission per field."
     ),
-    paths(health::health, document, graphql::execute, mcp::post, mcp::delete),
+    paths(health::health, document, me::me, graphql::execute, mcp::post, mcp::delete),
     components(schemas(Problem)),
     tags(
         (name = "platform", description = "Health and this document"),

@@ -27,6 +27,7 @@ pub async fn run(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
         server.url(),
         data_dir.display()
     );
+    let _ = writeln!(out, "  dashboard: {}/app", server.url());
     let _ = writeln!(out, "  health:  curl {}/health", server.url());
     let _ = writeln!(out, "  a token: plasma token --tenant demo --role admin");
     let _ = out.flush();
@@ -41,6 +42,8 @@ pub async fn run(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
 pub struct Options {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
+    /// The dashboard's identity provider; without one, its development sign-in only.
+    pub oidc: Option<plasma_web::OidcSettings>,
 }
 
 impl Default for Options {
@@ -48,6 +51,7 @@ impl Default for Options {
         Self {
             settings: Settings::default(),
             clock: Arc::new(SystemClock),
+            oidc: None,
         }
     }
 }
@@ -57,6 +61,7 @@ impl Options {
         Ok(Self {
             settings: Settings::from_env()?,
             clock: Arc::new(SystemClock),
+            oidc: plasma_web::OidcSettings::from_env().map_err(anyhow::Error::msg)?,
         })
     }
 }
@@ -108,7 +113,15 @@ impl Server {
             .clone()
             .context("the runner needs the embedded backend")?;
         let (stop, stop_rx) = watch::channel(false);
-        let app = upload::routes(embedded.clone()).merge(api::app(&platform));
+        let api = api::app(&platform);
+        // The dashboard at /app calls the same API router in process.
+        let web = plasma_web::router(plasma_web::WebConfig {
+            api: api.clone(),
+            dev_key: platform.dev_key.clone(),
+            oidc: options.oidc,
+            secure_cookies: false,
+        });
+        let app = upload::routes(embedded.clone()).merge(web).merge(api);
         let mut http_stop = stop_rx.clone();
         let http = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = http_stop.wait_for(|stop| *stop).await;

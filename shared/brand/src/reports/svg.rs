@@ -118,7 +118,7 @@ fn x_axis(out: &mut String, days: &[Day]) -> f64 {
 }
 
 /// Mentions per day as bars, one per day; `period` names the days in the description.
-pub(crate) fn volume(days: &[Day], period: &str) -> String {
+pub fn volume(days: &[Day], period: &str) -> String {
     let total: u64 = days.iter().map(|d| d.mentions).sum();
     let busiest = days
         .iter()
@@ -161,7 +161,7 @@ pub(crate) fn volume(days: &[Day], period: &str) -> String {
 }
 
 /// Sentiment per day as stacked bars (positive at the bottom), one group per day.
-pub(crate) fn sentiment(days: &[Day], period: &str) -> String {
+pub fn sentiment(days: &[Day], period: &str) -> String {
     let (p, u, n) = days.iter().fold((0, 0, 0), |(p, u, n), d| {
         (
             p + d.sentiment.positive,
@@ -246,7 +246,7 @@ pub(crate) fn sentiment(days: &[Day], period: &str) -> String {
 }
 
 /// Share of voice as horizontal bars, the monitor's own in a different colour.
-pub(crate) fn share_of_voice(voices: &[Voice]) -> String {
+pub fn share_of_voice(voices: &[Voice]) -> String {
     const ROW: f64 = 44.0;
     const MARGIN: f64 = 8.0;
     /// Room right of the longest bar for its value.

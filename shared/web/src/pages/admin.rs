@@ -1,0 +1,134 @@
+//! Admin: API keys (create, revoke), what each role may do, the audit log, and the caller's
+//! rate-limit budget as the gateway reports it.
+
+use super::{items, s, seg, when};
+use crate::Web;
+use crate::layout::{self, Flash, Page, csrf_input};
+use crate::session::{Fields, ROLES, Session, field};
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::Method;
+use axum::response::{Html, Response};
+use axum::routing::{get, post};
+use maud::html;
+use plasma_gateway::{Permission, Role};
+use serde_json::json;
+
+pub(crate) fn routes() -> Router<Web> {
+    Router::new()
+        .route("/app/admin", get(page).post(create_key))
+        .route("/app/admin/keys/{id}/revoke", post(revoke))
+}
+
+pub(crate) async fn page(
+    State(web): State<Web>,
+    session: Session,
+    Query(flash): Query<Flash>,
+) -> Html<String> {
+    let keys = web
+        .call(Method::GET, "/admin/api-keys", &session.token, None)
+        .await;
+    let audit = web
+        .call(Method::GET, "/admin/audit?limit=50", &session.token, None)
+        .await;
+    let rate = audit.rate_limit();
+    let body = html! {
+        (flash.render())
+        @if !keys.ok() { p.error role="alert" { (keys.problem()) } }
+        section.card {
+            h2 { "Rate limit" }
+            @if let Some((remaining, limit)) = &rate { p #rate-limit { (remaining) " of " (limit) " requests left this minute for you." } }
+            @else { p.muted { "No limit applies." } }
+        }
+        section.card {
+            h2 { "API keys" }
+            div.scroll { table {
+                thead { tr { th { "Name" } th { "Role" } th { "Created" } th { "" } } }
+                tbody { @for k in items(&keys.body) {
+                    tr {
+                        td { (s(&k["name"])) } td { (s(&k["role"])) } td { (when(&k["created_at"])) }
+                        td { @if k["revoked_at"].is_null() {
+                            form.inline method="post" action={ "/app/admin/keys/" (seg(s(&k["id"]))) "/revoke" } { (csrf_input(&session)) button.danger type="submit" { "Revoke" } }
+                        } @else { "revoked" } }
+                    }
+                } }
+            } }
+            form method="post" action="/app/admin" {
+                (csrf_input(&session))
+                label for="kname" { "Name" }
+                input #kname name="name" required maxlength="100";
+                label for="krole" { "Role" }
+                select #krole name="role" { @for r in ROLES { option value=(r) selected[r == "service"] { (r) } } }
+                button type="submit" { "Create key" }
+            }
+        }
+        section.card {
+            h2 { "Members and roles" }
+            p.hint { "People sign in through the identity provider; their roles come from its token. Each role may:" }
+            div.scroll { table {
+                thead { tr { th { "Permission" } @for r in Role::ALL { th { (r.as_str()) } } } }
+                tbody { @for p in Permission::ALL {
+                    tr { td { (p.as_str()) } @for r in Role::ALL { td { @if r.grants(p) { "✓" } } } }
+                } }
+            } }
+        }
+        section.card {
+            h2 { "Audit log" }
+            div.scroll { table {
+                thead { tr { th { "When" } th { "Who" } th { "Did" } th { "Outcome" } } }
+                tbody { @for a in items(&audit.body) {
+                    tr { td { (when(&a["at"])) } td { (s(&a["actor"])) } td { (s(&a["action"])) " " (s(&a["resource"])) } td { (s(&a["outcome"])) } }
+                } }
+            } }
+        }
+    };
+    layout::page(&session, Page::in_section("admin", "Admin"), body)
+}
+
+pub(crate) async fn create_key(
+    State(web): State<Web>,
+    session: Session,
+    Form(fields): Form<Fields>,
+) -> Response {
+    if let Err(refused) = session.check(&fields) {
+        return refused;
+    }
+    let body = json!({"name": field(&fields, "name"), "role": field(&fields, "role")});
+    let reply = web
+        .call(Method::POST, "/admin/api-keys", &session.token, Some(body))
+        .await;
+    if reply.ok() {
+        let secret = s(&reply.body["secret"]);
+        layout::done(
+            "/app/admin",
+            &format!("Created. Copy the key now, it is shown once: {secret}"),
+        )
+    } else {
+        layout::failed("/app/admin", &reply.problem())
+    }
+}
+
+pub(crate) async fn revoke(
+    State(web): State<Web>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    if let Err(refused) = session.check(&fields) {
+        return refused;
+    }
+    let reply = web
+        .call(
+            Method::DELETE,
+            &format!("/admin/api-keys/{}", seg(&id)),
+            &session.token,
+            None,
+        )
+        .await;
+    if reply.ok() {
+        layout::done("/app/admin", "Revoked.")
+    } else {
+        layout::failed("/app/admin", &reply.problem())
+    }
+}
