@@ -83,19 +83,39 @@ await scenario(async (s) => {
   if (!(await text(page, '.notice')).includes('2 mentions updated')) throw new Error('bulk review failed');
   if ((await page.locator('main svg').count()) < 2) throw new Error('analytics charts missing');
   await s.shoot('brand-monitor');
+  await Promise.all([page.waitForURL(/notice=/), page.click(`form[action="${monitor}/reports"] button`)]);
+  const report = page.locator(`a[href^="${monitor}/reports/"]`).first();
+  await Promise.all([page.waitForURL(/\/reports\//), report.click()]);
+  if ((await page.locator('svg').count()) < 2) throw new Error('the report has no charts');
+  await s.shoot('brand-report');
   await s.goto('/app/brand');
   await s.shoot('brand');
 
   // Content: a brief becomes a draft with its findings; ada submits, bob approves and
   // schedules it.
   await s.goto('/app/content');
+  await page.fill('#pname', 'Aurora voice');
+  await page.fill('#banned', 'cheap');
+  await Promise.all([page.waitForURL(/notice=/), page.click('form[action="/app/content/profiles"] button')]);
   await page.fill('#topic', 'The Aurora sensor launch in Oslo');
+  await page.selectOption('#profile', { label: 'Aurora voice' });
   await Promise.all([page.waitForURL(/\/app\/content\/items\//), page.click('form[action="/app/content/drafts"] button')]);
   const item = new URL(page.url()).pathname;
   found.item = item;
   if ((await page.locator('#draft-text').count()) === 0) throw new Error('no draft text');
   if ((await page.locator('#score').count()) === 0) throw new Error('no compliance score');
+  // A banned word shows up marked in the text, with its finding listed.
+  const draftText = await page.inputValue('#body');
+  await page.fill('#body', `${draftText}\nAnd it is cheap.`);
+  await Promise.all([page.waitForURL(/notice=Saved/), page.click(`form[action="${item}"] button`)]);
+  const marked = await page.locator('#draft-text mark.finding').allInnerTexts();
+  if (!marked.some((m) => m.toLowerCase().includes('cheap'))) throw new Error(`cheap is not highlighted: ${marked}`);
+  if ((await page.locator('#findings li').count()) === 0) throw new Error('no findings listed');
+  await s.shoot('content-findings');
+  await page.fill('#body', draftText);
+  await Promise.all([page.waitForURL(/notice=Saved/), page.click(`form[action="${item}"] button`)]);
   await Promise.all([page.waitForURL(/notice=/), page.click('button:has-text("Submit for review")')]);
+  if ((await page.locator('button:has-text("Approve")').count()) !== 0) throw new Error('the submitter is offered Approve');
   await s.shoot('content-item');
   const bob = await s.newSession();
   await signIn(bob, 'acme', 'bob', 'admin');
@@ -106,6 +126,9 @@ await scenario(async (s) => {
   await Promise.all([bob.page.waitForURL(/notice=Scheduled/), bob.page.click(`form[action="${item}/schedule"] button`)]);
   if (!(await text(bob.page, '#publish-status')).includes('scheduled')) throw new Error('not scheduled');
   await bob.close();
+  await s.goto('/app/content/calendar?view=week&date=2030-01-07');
+  if ((await page.locator(`.calendar a[href="${item}"]`).count()) !== 1) throw new Error('the week lacks the post');
+  await s.shoot('calendar-week');
   await s.goto('/app/content/calendar?view=month&date=2030-01-07');
   if ((await page.locator(`.calendar a[href="${item}"]`).count()) !== 1) throw new Error('the calendar lacks the post');
   await s.shoot('calendar');
@@ -127,6 +150,7 @@ await scenario(async (s) => {
   await page.fill('#definition', 'steps:\n  - id: find\n    type: tool\n    tool: research.search\n    input: {query: $.input.topic}\n  - id: review\n    type: approval\n    prompt: Share the findings?\n    input: {hits: $.steps.find.output}\n');
   await Promise.all([page.waitForURL(/\/app\/agents\/workflows\//), page.click('form[action="/app/agents"] button')]);
   found.workflow = new URL(page.url()).pathname;
+  await s.shoot('workflow');
   await page.fill('#input', '{"topic": "Aurora launch"}');
   await Promise.all([page.waitForURL(/\/app\/agents\/executions\//), page.click('button:has-text("Run")')]);
   const execution = new URL(page.url()).pathname;

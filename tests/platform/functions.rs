@@ -344,6 +344,39 @@ fn publishable(
 
 /// The sample publish message (what EventBridge Scheduler puts on the publish queue when a
 /// post is due) publishes the item it names once, however often it is delivered.
+#[tokio::test]
+async fn web_serves_the_sign_in_page_sample_and_keeps_pages_behind_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = platform(&dir);
+    let app = web::app(&platform, None);
+    let request =
+        lambda_http::request::from_str(&sample("web.json")).expect("a valid API Gateway event");
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    assert!(html.contains("Sign in to Plasma Engine"), "{html}");
+    // Without a session cookie every page sends the browser to sign in.
+    let mut event: serde_json::Value = serde_json::from_str(&sample("web.json")).unwrap();
+    event["rawPath"] = "/app/research".into();
+    event["requestContext"]["http"]["path"] = "/app/research".into();
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/app/signin?next=%2Fapp%2Fresearch"
+    );
+}
+
 /// A started execution on the embedded store, and the sample event pointed at it.
 async fn agent_step_sample(platform: &Platform, sample_name: &str) -> (String, serde_json::Value) {
     let agent = &platform.agent;

@@ -973,3 +973,38 @@ fn the_example_state_machine_is_the_compiled_fixture_and_runs_as_agent_step() {
         ["Statement"][0];
     assert_eq!(invoke["Action"], "lambda:InvokeFunction");
 }
+
+/// The dashboard answers `/` and `/app...` itself, checking its session cookie: those routes
+/// skip the JWT authorizer a browser can't satisfy; everything else stays the api's.
+#[test]
+fn the_web_function_serves_the_dashboard_routes_without_the_authorizer() {
+    let tpl = template();
+    let fns = functions(&tpl);
+    let web = fns.get("web").expect("no web function");
+    let mut routes = BTreeSet::new();
+    for (_, e) in web.events() {
+        assert_eq!(e["Type"], "HttpApi");
+        let p = &e["Properties"];
+        assert_eq!(p["Auth"]["Authorizer"], "NONE", "{e}");
+        assert_eq!(p["ApiId"], json!({"Ref": "HttpApi"}));
+        routes.insert(format!(
+            "{} {}",
+            p["Method"].as_str().unwrap(),
+            p["Path"].as_str().unwrap()
+        ));
+    }
+    let expected: BTreeSet<String> = ["GET /", "ANY /app", "ANY /app/{proxy+}"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(routes, expected);
+    let env = &resources(&tpl)["WebFunction"]["Properties"]["Environment"]["Variables"];
+    for var in [
+        plasma_web::ISSUER_VAR,
+        plasma_web::CLIENT_ID_VAR,
+        plasma_web::PUBLIC_URL_VAR,
+        "PLASMA_JWT_ISSUERS",
+    ] {
+        assert!(env.get(var).is_some(), "WebFunction lacks {var}");
+    }
+}

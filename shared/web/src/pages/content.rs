@@ -279,7 +279,12 @@ pub(crate) async fn item(
             h2 { "Actions" }
             @if status == "draft" && session.may("content:write") { (action("in_review", "Submit for review", "")) }
             @if status == "in_review" && session.may("content:approve") {
-                (action("approved", "Approve", "")) (action("draft", "Request changes", "secondary"))
+                // Four eyes: whoever submitted a version may not approve it.
+                @if s(&item["submitted_by"]) == session.me.subject {
+                    p.muted { "Waiting for someone else to approve it." }
+                } @else {
+                    (action("approved", "Approve", "")) (action("draft", "Request changes", "secondary"))
+                }
             }
             @if status == "scheduled" && session.may("content:publish") { (action("approved", "Cancel the schedule", "secondary")) }
             @if matches!(status.as_str(), "approved" | "failed" | "scheduled") && session.may("content:publish") {
