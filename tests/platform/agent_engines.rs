@@ -73,8 +73,20 @@ impl Tool for Boom {
     }
 }
 
+/// `browser.fetch`: takes longer than any step here allows.
+struct Slow;
+
+#[async_trait]
+impl Tool for Slow {
+    async fn call(&self, _: ToolCall) -> Result<Value, ToolFailure> {
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        Ok(json!({"late": true}))
+    }
+}
+
 fn toolbox() -> ToolBox {
     let mut tools = ToolBox::new();
+    tools.insert("browser.fetch".into(), Arc::new(Slow));
     tools.insert("http.request".into(), Arc::new(Echo));
     tools.insert("llm.complete".into(), Arc::new(FlakyOnce::default()));
     tools.insert("notify".into(), Arc::new(Boom));
@@ -304,6 +316,24 @@ fn definitions() -> Vec<(Value, Value, Decision)> {
             Decision::Rejected,
         ),
         (
+            json!({"name": "timeout", "steps": [
+                {"id": "slow", "type": "tool", "tool": "browser.fetch", "input": {"url": "https://example.com"},
+                 "timeout_seconds": 1, "catch": {"on": ["States.Timeout"], "next": "fallback"}},
+                {"id": "unreached", "type": "succeed"},
+                {"id": "fallback", "type": "tool", "tool": "http.request", "input": {"error": "$.steps.slow.error.Error"}}
+            ]}),
+            json!({}),
+            Decision::Approved,
+        ),
+        (
+            json!({"name": "wait_until", "steps": [
+                {"id": "pause", "type": "wait", "until": "$.input.at"},
+                {"id": "after", "type": "tool", "tool": "http.request", "input": {"at": "$.input.at"}}
+            ]}),
+            json!({"at": (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)}),
+            Decision::Approved,
+        ),
+        (
             json!({"name": "wait", "steps": [
                 {"id": "pause", "type": "wait", "seconds": "$.input.seconds"},
                 {"id": "after", "type": "tool", "tool": "http.request", "input": {"waited": "$.input.seconds"}}
@@ -360,7 +390,14 @@ async fn every_control_flow_construct_ends_the_same_on_step_functions_and_embedd
         );
         assert_eq!(local.2, remote.2, "{name}: error differs");
         if local.0 == Status::Succeeded {
-            assert_eq!(local.1, remote.1, "{name}: output differs");
+            // A timeout's cause is each engine's own sentence; the error name is the contract.
+            let (mut l, mut r) = (local.1.clone(), remote.1.clone());
+            for out in [&mut l, &mut r] {
+                if let Some(cause) = out.pointer_mut("/steps/slow/error/Cause") {
+                    *cause = json!("(the engine's words)");
+                }
+            }
+            assert_eq!(l, r, "{name}: output differs");
         }
         // Each construct did what it says, not merely the same thing twice.
         let steps = &local.1["steps"];
@@ -397,6 +434,11 @@ async fn every_control_flow_construct_ends_the_same_on_step_functions_and_embedd
                 json!({"error": "Rejected", "cause": "the reviewer said no"})
             ),
             "wait" => assert_eq!(steps["after"]["output"]["echo"], json!({"waited": 1})),
+            "timeout" => assert_eq!(
+                steps["fallback"]["output"]["echo"],
+                json!({"error": "States.Timeout"})
+            ),
+            "wait_until" => assert_eq!(steps["after"]["output"]["echo"]["at"], input["at"]),
             other => panic!("no expectation for {other}"),
         }
         if name == "approval" {

@@ -58,12 +58,21 @@ impl Session {
     }
 
     /// The form's CSRF token must be this session's.
-    pub fn check(&self, fields: &Fields) -> Result<(), Response> {
+    pub fn check(&self, fields: &Fields) -> Result<(), Refused> {
         if csrf::matches(&self.csrf, field(fields, csrf::FIELD)) {
             Ok(())
         } else {
-            Err(forbidden_form())
+            Err(Refused)
         }
+    }
+}
+
+/// A form without this session's CSRF token.
+pub(crate) struct Refused;
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        forbidden_form()
     }
 }
 
@@ -241,7 +250,7 @@ pub(crate) async fn signout(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let mut response = Redirect::to("/app/signin").into_response();
     response

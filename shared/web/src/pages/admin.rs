@@ -9,7 +9,7 @@ use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::Method;
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::html;
 use plasma_gateway::{Permission, Role};
@@ -92,7 +92,7 @@ pub(crate) async fn create_key(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let body = json!({"name": field(&fields, "name"), "role": field(&fields, "role")});
     let reply = web
@@ -116,7 +116,7 @@ pub(crate) async fn revoke(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let reply = web
         .call(

@@ -104,7 +104,7 @@ pub(crate) async fn save(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let body = json!({"name": field(&fields, "name"), "definition": field(&fields, "definition")});
     let reply = web
@@ -198,7 +198,7 @@ pub(crate) async fn run(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/agents/workflows/{}", seg(&id));
     let input: Value = match serde_json::from_str(field(&fields, "input")) {
@@ -334,7 +334,7 @@ pub(crate) async fn decide(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/agents/executions/{}", seg(&id));
     let value = field(&fields, "value").trim();
@@ -364,7 +364,7 @@ pub(crate) async fn replay(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/agents/executions/{}", seg(&id));
     let state: Value = match serde_json::from_str(field(&fields, "state")) {
@@ -402,7 +402,7 @@ async fn simple(
     notice: &str,
 ) -> Response {
     if let Err(refused) = session.check(fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/agents/executions/{}", seg(id));
     let reply = web

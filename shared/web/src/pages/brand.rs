@@ -121,7 +121,7 @@ pub(crate) async fn create_monitor(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let mut body = json!({
         "name": field(&fields, "name"),
@@ -398,7 +398,7 @@ pub(crate) async fn scan(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/brand/monitors/{}", seg(&id));
     let reply = web
@@ -423,7 +423,7 @@ pub(crate) async fn triage(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/brand/monitors/{}", seg(&id));
     let action = match field(&fields, "action") {
@@ -457,7 +457,7 @@ pub(crate) async fn ack(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/brand/monitors/{}", seg(&id));
     let path = format!("/brand/monitors/{}/alerts/{}/ack", seg(&id), seg(&alert));
@@ -478,7 +478,7 @@ pub(crate) async fn report(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/brand/monitors/{}", seg(&id));
     let to = chrono::Utc::now();

@@ -126,7 +126,7 @@ pub(crate) async fn create_profile(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let body = json!({
         "name": field(&fields, "name"),
@@ -155,7 +155,7 @@ pub(crate) async fn draft(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let optional = |name: &str| {
         let v = field(&fields, name).trim();
@@ -190,29 +190,34 @@ fn highlighted(text: &str, findings: &[Value]) -> Markup {
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let (start, end) = (
-                f["span"]["start"].as_u64()? as usize,
-                f["span"]["end"].as_u64()? as usize,
-            );
-            (start < end
+            let start = f["span"]["start"].as_u64()? as usize;
+            let end = f["span"]["end"].as_u64()? as usize;
+            let fits = start < end
                 && end <= text.len()
                 && text.is_char_boundary(start)
-                && text.is_char_boundary(end))
-            .then_some((start, end, i + 1))
+                && text.is_char_boundary(end);
+            fits.then_some((start, end, i + 1))
         })
         .collect();
     spans.sort();
+    // Plain text, then a marked span, in order; overlapping findings keep the first.
+    let mut parts: Vec<(&str, Option<(&str, usize)>)> = Vec::new();
     let mut at = 0;
+    for (start, end, n) in spans {
+        if start >= at {
+            parts.push((&text[at..start], Some((&text[start..end], n))));
+            at = end;
+        }
+    }
+    parts.push((&text[at..], None));
     html! {
         div.answer #draft-text {
-            @for (start, end, n) in spans {
-                @if start >= at {
-                    (text[at..start])
-                    mark.finding title={ "Finding " (n) } { (text[start..end]) sup { (n) } }
-                    @let _ = { at = end; };
+            @for (plain, marked) in parts {
+                (plain)
+                @if let Some((marked, n)) = marked {
+                    mark.finding title={ "Finding " (n) } { (marked) sup { (n) } }
                 }
             }
-            (text[at..])
         }
     }
 }
@@ -333,7 +338,7 @@ pub(crate) async fn edit(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/content/items/{}", seg(&id));
     let reply = web
@@ -358,7 +363,7 @@ pub(crate) async fn transition(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/content/items/{}", seg(&id));
     let body = json!({"to": field(&fields, "to")});
@@ -384,7 +389,7 @@ pub(crate) async fn schedule(
     Form(fields): Form<Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let here = format!("/app/content/items/{}", seg(&id));
     // `datetime-local` sends minutes; the API reads seconds too.

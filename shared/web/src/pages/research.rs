@@ -185,7 +185,7 @@ pub(crate) async fn upload(
     body: Body,
 ) -> Response {
     if let Err(refused) = session.check(&query) {
-        return refused;
+        return refused.into_response();
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -270,7 +270,7 @@ pub(crate) async fn delete(
     axum::Form(fields): axum::Form<crate::session::Fields>,
 ) -> Response {
     if let Err(refused) = session.check(&fields) {
-        return refused;
+        return refused.into_response();
     }
     let reply = web
         .call(
