@@ -1,7 +1,7 @@
 //! Admin: API keys (create, revoke), what each role may do, the audit log, and the caller's
 //! rate-limit budget as the gateway reports it.
 
-use super::{items, s, seg, when};
+use super::{Call, act, items, s, seg, when};
 use crate::Web;
 use crate::layout::{self, Flash, Page, csrf_input};
 use crate::session::{Fields, ROLES, Session, field};
@@ -115,20 +115,10 @@ pub(crate) async fn revoke(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let reply = web
-        .call(
-            Method::DELETE,
-            &format!("/admin/api-keys/{}", seg(&id)),
-            &session.token,
-            None,
-        )
-        .await;
-    if reply.ok() {
-        layout::done("/app/admin", "Revoked.")
-    } else {
-        layout::failed("/app/admin", &reply.problem())
-    }
+    let call = Call {
+        method: Method::DELETE,
+        path: format!("/admin/api-keys/{}", seg(&id)),
+        body: None,
+    };
+    act(&web, &session, &fields, call, "/app/admin", "Revoked.").await
 }

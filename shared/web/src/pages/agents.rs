@@ -1,7 +1,7 @@
 //! Agents: workflows and their editor (validation errors name the step and field), runs,
 //! each execution's step timeline, approvals waiting for a person, and replay from a step.
 
-use super::{badge, items, pretty, s, seg, when};
+use super::{Call, act, badge, items, pretty, refusal, s, seg, when};
 use crate::Web;
 use crate::layout::{self, Flash, Page, csrf_input};
 use crate::session::{Fields, Session, field};
@@ -164,12 +164,7 @@ pub(crate) async fn workflow(
         )
         .await;
     if !reply.ok() {
-        let body = html! { p.error role="alert" { (reply.problem()) } };
-        return (
-            reply.status,
-            layout::page(&session, Page::in_section("agents", "Workflow"), body),
-        )
-            .into_response();
+        return refusal(&session, "agents", "Workflow", &reply);
     }
     let w = reply.body;
     let body = html! {
@@ -241,12 +236,7 @@ pub(crate) async fn execution(
         )
         .await;
     if !reply.ok() {
-        let body = html! { p.error role="alert" { (reply.problem()) } };
-        return (
-            reply.status,
-            layout::page(&session, Page::in_section("agents", "Execution"), body),
-        )
-            .into_response();
+        return refusal(&session, "agents", "Execution", &reply);
     }
     let e = reply.body;
     let here = format!("/app/agents/executions/{}", seg(&id));
@@ -333,10 +323,6 @@ pub(crate) async fn decide(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let here = format!("/app/agents/executions/{}", seg(&id));
     let value = field(&fields, "value").trim();
     let mut body = json!({"decision": field(&fields, "decision")});
     if !value.is_empty() {
@@ -347,14 +333,16 @@ pub(crate) async fn decide(
         seg(&id),
         seg(field(&fields, "step"))
     );
-    let reply = web
-        .call(Method::POST, &path, &session.token, Some(body))
-        .await;
-    if reply.ok() {
-        layout::done(&here, "Decided; the run goes on.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    let here = format!("/app/agents/executions/{}", seg(&id));
+    act(
+        &web,
+        &session,
+        &fields,
+        Call::post(path, Some(body)),
+        &here,
+        "Decided; the run goes on.",
+    )
+    .await
 }
 
 pub(crate) async fn replay(
@@ -393,40 +381,15 @@ pub(crate) async fn replay(
     }
 }
 
-async fn simple(
-    web: &Web,
-    session: &Session,
-    id: &str,
-    action: &str,
-    fields: &Fields,
-    notice: &str,
-) -> Response {
-    if let Err(refused) = session.check(fields) {
-        return refused.into_response();
-    }
-    let here = format!("/app/agents/executions/{}", seg(id));
-    let reply = web
-        .call(
-            Method::POST,
-            &format!("/agent/executions/{}/{action}", seg(id)),
-            &session.token,
-            None,
-        )
-        .await;
-    if reply.ok() {
-        layout::done(&here, notice)
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
-}
-
 pub(crate) async fn cancel(
     State(web): State<Web>,
     session: Session,
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    simple(&web, &session, &id, "cancel", &fields, "Cancelled.").await
+    let call = Call::post(format!("/agent/executions/{}/cancel", seg(&id)), None);
+    let here = format!("/app/agents/executions/{}", seg(&id));
+    act(&web, &session, &fields, call, &here, "Cancelled.").await
 }
 
 pub(crate) async fn retry(
@@ -435,12 +398,14 @@ pub(crate) async fn retry(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    simple(
+    let call = Call::post(format!("/agent/executions/{}/retry", seg(&id)), None);
+    let here = format!("/app/agents/executions/{}", seg(&id));
+    act(
         &web,
         &session,
-        &id,
-        "retry",
         &fields,
+        call,
+        &here,
         "Running again from the failed step.",
     )
     .await

@@ -2,7 +2,7 @@
 //! (volume, sentiment, share of voice; the same SVG the reports use), alerts with
 //! acknowledgement, and reports.
 
-use super::{badge, items, s, seg, when};
+use super::{Call, act, badge, items, list, refusal, s, seg, short, when};
 use crate::Web;
 use crate::layout::{self, Flash, Page, csrf_input};
 use crate::session::{Fields, Session, all, field};
@@ -107,14 +107,6 @@ pub(crate) async fn page(
     layout::page(&session, Page::in_section("brand", "Brand"), body)
 }
 
-fn list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 pub(crate) async fn create_monitor(
     State(web): State<Web>,
     session: Session,
@@ -167,12 +159,7 @@ pub(crate) async fn monitor(
     let base = format!("/brand/monitors/{}", seg(&id));
     let found = web.call(Method::GET, &base, &session.token, None).await;
     if !found.ok() {
-        let body = html! { p.error role="alert" { (found.problem()) } };
-        return (
-            found.status,
-            layout::page(&session, Page::in_section("brand", "Monitor"), body),
-        )
-            .into_response();
+        return refusal(&session, "brand", "Monitor", &found);
     }
     let monitor = found.body;
     let mut filter = vec!["limit=50".to_owned()];
@@ -335,14 +322,6 @@ pub(crate) async fn monitor(
     .into_response()
 }
 
-fn short(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(max).collect::<String>())
-    }
-}
-
 /// Volume, sentiment and share of voice as the reports draw them.
 fn charts(body: &Value, monitor: &Value) -> Markup {
     let analytics = &body["analytics"];
@@ -397,23 +376,17 @@ pub(crate) async fn scan(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
+    let call = Call::post(format!("/brand/monitors/{}/scan", seg(&id)), None);
     let here = format!("/app/brand/monitors/{}", seg(&id));
-    let reply = web
-        .call(
-            Method::POST,
-            &format!("/brand/monitors/{}/scan", seg(&id)),
-            &session.token,
-            None,
-        )
-        .await;
-    if reply.ok() {
-        layout::done(&here, "A scan was queued; mentions appear as it runs.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    act(
+        &web,
+        &session,
+        &fields,
+        call,
+        &here,
+        "A scan was queued; mentions appear as it runs.",
+    )
+    .await
 }
 
 pub(crate) async fn triage(
@@ -456,19 +429,17 @@ pub(crate) async fn ack(
     Path((id, alert)): Path<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let here = format!("/app/brand/monitors/{}", seg(&id));
     let path = format!("/brand/monitors/{}/alerts/{}/ack", seg(&id), seg(&alert));
-    let reply = web
-        .call(Method::POST, &path, &session.token, Some(json!({})))
-        .await;
-    if reply.ok() {
-        layout::done(&here, "Alert acknowledged.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    let here = format!("/app/brand/monitors/{}", seg(&id));
+    act(
+        &web,
+        &session,
+        &fields,
+        Call::post(path, Some(json!({}))),
+        &here,
+        "Alert acknowledged.",
+    )
+    .await
 }
 
 pub(crate) async fn report(
@@ -477,24 +448,10 @@ pub(crate) async fn report(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let here = format!("/app/brand/monitors/{}", seg(&id));
     let to = chrono::Utc::now();
-    let body =
+    let week =
         json!({"from": (to - chrono::Duration::days(7)).to_rfc3339(), "to": to.to_rfc3339()});
-    let reply = web
-        .call(
-            Method::POST,
-            &format!("/brand/monitors/{}/reports", seg(&id)),
-            &session.token,
-            Some(body),
-        )
-        .await;
-    if reply.ok() {
-        layout::done(&here, "The report is ready.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    let call = Call::post(format!("/brand/monitors/{}/reports", seg(&id)), Some(week));
+    let here = format!("/app/brand/monitors/{}", seg(&id));
+    act(&web, &session, &fields, call, &here, "The report is ready.").await
 }

@@ -2,7 +2,7 @@
 //! findings highlighted in the text, the approval actions, scheduling and publish status,
 //! and the calendar by week or month.
 
-use super::{badge, items, s, seg, when};
+use super::{Call, act, badge, items, list, refusal, s, seg, when};
 use crate::Web;
 use crate::layout::{self, Flash, Page, csrf_input};
 use crate::session::{Fields, Session, all, field};
@@ -112,41 +112,27 @@ pub(crate) async fn page(
     layout::page(&session, Page::in_section("content", "Content"), body)
 }
 
-fn list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 pub(crate) async fn create_profile(
     State(web): State<Web>,
     session: Session,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let body = json!({
+    let profile = json!({
         "name": field(&fields, "name"),
         "tone": list(field(&fields, "tone")),
         "banned_terms": list(field(&fields, "banned_terms")),
         "required_terms": list(field(&fields, "required_terms")),
     });
-    let reply = web
-        .call(
-            Method::POST,
-            "/content/profiles",
-            &session.token,
-            Some(body),
-        )
-        .await;
-    if reply.ok() {
-        layout::done("/app/content", "Profile added.")
-    } else {
-        layout::failed("/app/content", &reply.problem())
-    }
+    let call = Call::post("/content/profiles".into(), Some(profile));
+    act(
+        &web,
+        &session,
+        &fields,
+        call,
+        "/app/content",
+        "Profile added.",
+    )
+    .await
 }
 
 pub(crate) async fn draft(
@@ -237,12 +223,7 @@ pub(crate) async fn item(
         )
         .await;
     if !reply.ok() {
-        let body = html! { p.error role="alert" { (reply.problem()) } };
-        return (
-            reply.status,
-            layout::page(&session, Page::in_section("content", "Item"), body),
-        )
-            .into_response();
+        return refusal(&session, "content", "Item", &reply);
     }
     let item = reply.body;
     let mut check = json!({"text": item["body"], "channel": item["channel"]});
@@ -337,23 +318,13 @@ pub(crate) async fn edit(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
+    let call = Call {
+        method: Method::PATCH,
+        path: format!("/content/items/{}", seg(&id)),
+        body: Some(json!({"body": field(&fields, "body")})),
+    };
     let here = format!("/app/content/items/{}", seg(&id));
-    let reply = web
-        .call(
-            Method::PATCH,
-            &format!("/content/items/{}", seg(&id)),
-            &session.token,
-            Some(json!({"body": field(&fields, "body")})),
-        )
-        .await;
-    if reply.ok() {
-        layout::done(&here, "Saved.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    act(&web, &session, &fields, call, &here, "Saved.").await
 }
 
 pub(crate) async fn transition(
@@ -362,24 +333,10 @@ pub(crate) async fn transition(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
+    let path = format!("/content/items/{}/transitions", seg(&id));
+    let call = Call::post(path, Some(json!({"to": field(&fields, "to")})));
     let here = format!("/app/content/items/{}", seg(&id));
-    let body = json!({"to": field(&fields, "to")});
-    let reply = web
-        .call(
-            Method::POST,
-            &format!("/content/items/{}/transitions", seg(&id)),
-            &session.token,
-            Some(body),
-        )
-        .await;
-    if reply.ok() {
-        layout::done(&here, "Done.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    act(&web, &session, &fields, call, &here, "Done.").await
 }
 
 pub(crate) async fn schedule(
@@ -388,29 +345,15 @@ pub(crate) async fn schedule(
     Path(id): Path<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let here = format!("/app/content/items/{}", seg(&id));
     // `datetime-local` sends minutes; the API reads seconds too.
     let mut at = field(&fields, "at").to_owned();
     if at.len() == 16 {
         at.push_str(":00");
     }
     let body = json!({"at": at, "timezone": field(&fields, "timezone")});
-    let reply = web
-        .call(
-            Method::POST,
-            &format!("/content/items/{}/schedule", seg(&id)),
-            &session.token,
-            Some(body),
-        )
-        .await;
-    if reply.ok() {
-        layout::done(&here, "Scheduled.")
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    let call = Call::post(format!("/content/items/{}/schedule", seg(&id)), Some(body));
+    let here = format!("/app/content/items/{}", seg(&id));
+    act(&web, &session, &fields, call, &here, "Scheduled.").await
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,12 @@ pub(crate) mod home;
 pub(crate) mod research;
 
 use crate::Web;
+use crate::api::Reply;
+use crate::layout::{self, Page};
+use crate::session::{Fields, Session};
 use axum::Router;
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde_json::Value;
 
@@ -57,4 +62,78 @@ pub(crate) fn seg(id: &str) -> String {
 
 pub(crate) fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// One API call a form makes.
+pub(crate) struct Call {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<Value>,
+}
+
+impl Call {
+    pub fn post(path: String, body: Option<Value>) -> Self {
+        Self {
+            method: Method::POST,
+            path,
+            body,
+        }
+    }
+}
+
+/// A form's action: check its CSRF token, make the call, and go back to `here` with
+/// `notice`, or with what the API said went wrong.
+pub(crate) async fn act(
+    web: &Web,
+    session: &Session,
+    fields: &Fields,
+    call: Call,
+    here: &str,
+    notice: &str,
+) -> Response {
+    if let Err(refused) = session.check(fields) {
+        return refused.into_response();
+    }
+    let reply = web
+        .call(call.method, &call.path, &session.token, call.body)
+        .await;
+    if reply.ok() {
+        layout::done(here, notice)
+    } else {
+        layout::failed(here, &reply.problem())
+    }
+}
+
+/// The page for something the API would not show (not found, not allowed), with its
+/// status, so another tenant's id looks like no id at all.
+pub(crate) fn refusal(
+    session: &Session,
+    section: &'static str,
+    what: &str,
+    reply: &Reply,
+) -> Response {
+    let body = html! { p.error role="alert" { (reply.problem()) } };
+    (
+        reply.status,
+        layout::page(session, Page::in_section(section, what), body),
+    )
+        .into_response()
+}
+
+/// A comma-separated form field as a list, blanks dropped.
+pub(crate) fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+pub(crate) fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
 }

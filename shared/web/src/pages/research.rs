@@ -1,7 +1,7 @@
 //! Research: upload documents (with progress), the document list with statuses, questions
 //! answered with clickable citations, and an entity's neighbourhood in the knowledge graph.
 
-use super::{badge, items, s, seg, when};
+use super::{Call, act, badge, items, refusal, s, seg, short, when};
 use crate::layout::{self, Flash, Page};
 use crate::session::Session;
 use crate::{Web, csrf};
@@ -138,7 +138,7 @@ fn render_answer(answer: &Value) -> Markup {
                         a href={ "/app/research/documents/" (seg(s(&c["document_id"]))) } { (s(&c["title"])) }
                         @if let Some(page) = c["page"].as_u64() { " (page " (page) ")" }
                         br;
-                        span.muted { (excerpt(s(&c["text"]), 280)) }
+                        span.muted { (short(s(&c["text"]), 280)) }
                     }
                 }
             }
@@ -167,14 +167,6 @@ fn linked(text: &str, count: usize) -> Markup {
     }
     out.push_str(rest);
     PreEscaped(out)
-}
-
-fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    format!("{cut}…")
 }
 
 pub(crate) async fn upload(
@@ -224,15 +216,7 @@ pub(crate) async fn document(
         )
         .await;
     if !reply.ok() {
-        return (
-            reply.status,
-            layout::page(
-                &session,
-                Page::in_section("research", "Document"),
-                html! { p.error role="alert" { (reply.problem()) } },
-            ),
-        )
-            .into_response();
+        return refusal(&session, "research", "Document", &reply);
     }
     let doc = &reply.body;
     let body = html! {
@@ -269,22 +253,20 @@ pub(crate) async fn delete(
     Path(id): Path<String>,
     axum::Form(fields): axum::Form<crate::session::Fields>,
 ) -> Response {
-    if let Err(refused) = session.check(&fields) {
-        return refused.into_response();
-    }
-    let reply = web
-        .call(
-            Method::DELETE,
-            &format!("/research/documents/{}", seg(&id)),
-            &session.token,
-            None,
-        )
-        .await;
-    if reply.ok() {
-        layout::done("/app/research", "The document was deleted.")
-    } else {
-        layout::failed("/app/research", &reply.problem())
-    }
+    let call = Call {
+        method: Method::DELETE,
+        path: format!("/research/documents/{}", seg(&id)),
+        body: None,
+    };
+    act(
+        &web,
+        &session,
+        &fields,
+        call,
+        "/app/research",
+        "The document was deleted.",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
