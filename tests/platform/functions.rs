@@ -377,6 +377,123 @@ async fn web_serves_the_sign_in_page_sample_and_keeps_pages_behind_a_session() {
     );
 }
 
+/// Step Functions as far as the status-change path needs it: every execution has succeeded.
+struct Finished;
+
+#[async_trait::async_trait]
+impl plasma_core::StateMachines for Finished {
+    async fn deploy(&self, name: &str, _: &serde_json::Value) -> plasma_core::PortResult<String> {
+        Ok(format!(
+            "arn:aws:states:eu-west-1:123456789012:stateMachine:{name}"
+        ))
+    }
+    async fn start(
+        &self,
+        machine: &str,
+        name: &str,
+        _: &serde_json::Value,
+    ) -> plasma_core::PortResult<String> {
+        Ok(format!(
+            "{}:{name}",
+            machine.replace(":stateMachine:", ":execution:")
+        ))
+    }
+    async fn describe(&self, _: &str) -> plasma_core::PortResult<plasma_core::RemoteExecution> {
+        Ok(plasma_core::RemoteExecution {
+            status: "SUCCEEDED".into(),
+            output: Some(serde_json::json!({"input": {"topic": "tides"}, "steps": {}})),
+            error: None,
+            cause: None,
+        })
+    }
+    async fn send_success(&self, _: &str, _: &serde_json::Value) -> plasma_core::PortResult<()> {
+        Ok(())
+    }
+    async fn send_failure(&self, _: &str, _: &str, _: &str) -> plasma_core::PortResult<()> {
+        Ok(())
+    }
+    async fn stop(&self, _: &str, _: &str) -> plasma_core::PortResult<()> {
+        Ok(())
+    }
+    async fn redrive(&self, _: &str) -> plasma_core::PortResult<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn worker_follows_the_sample_step_functions_status_change_and_announces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut platform = platform(&dir);
+    platform.agent = platform.agent.clone().on_state_machines(Arc::new(Finished));
+    let endpoint = platform
+        .webhooks
+        .create_endpoint(
+            "acme",
+            plasma_gateway::webhooks::NewEndpoint {
+                url: "https://hooks.example/agent".into(),
+                description: String::new(),
+                events: vec!["agent.execution.succeeded".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let agent = &platform.agent;
+    let body = plasma_agent::WorkflowBody {
+        name: "digest".into(),
+        definition: serde_json::json!({"steps": [{"id": "done", "type": "succeed"}]}),
+    };
+    let workflow = agent.save_workflow("acme", "ada", body).await.unwrap();
+    let starter = plasma_agent::model::Starter {
+        subject: "ada".into(),
+        permissions: vec!["agent:run".into()],
+    };
+    let start = plasma_agent::StartBody {
+        input: serde_json::json!({"topic": "tides"}),
+        idempotency_key: None,
+    };
+    let (execution, _) = agent
+        .start("acme", &starter, &workflow.id, start)
+        .await
+        .unwrap();
+    let arn = execution
+        .remote_arn
+        .clone()
+        .expect("started on Step Functions");
+
+    let mut event: SqsEvent = serde_json::from_str(&sample("worker-agent-status.json")).unwrap();
+    let mut status: serde_json::Value =
+        serde_json::from_str(event.records[0].body.as_deref().unwrap()).unwrap();
+    status["detail"]["executionArn"] = arn.clone().into();
+    status["detail"]["name"] = execution.id.clone().into();
+    let mut other = event.records[0].clone();
+    event.records[0].body = Some(status.to_string());
+    // A status change of some other state machine in the account is no concern of ours.
+    other.message_id = Some("another".into());
+    event.records.push(other);
+    let response = worker::handler(&platform, LambdaEvent::new(event, Context::default()))
+        .await
+        .unwrap();
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+
+    let stored = platform
+        .agent
+        .store
+        .execution("acme", &execution.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, plasma_agent::model::Status::Succeeded);
+    assert_eq!(stored.output.unwrap()["input"]["topic"], "tides");
+    let id = endpoint.0.id;
+    let (deliveries, _) = platform
+        .webhooks
+        .deliveries("acme", &id, 10, None)
+        .await
+        .unwrap();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    assert_eq!(deliveries[0].event_type, "agent.execution.succeeded");
+}
+
 /// A started execution on the embedded store, and the sample event pointed at it.
 async fn agent_step_sample(platform: &Platform, sample_name: &str) -> (String, serde_json::Value) {
     let agent = &platform.agent;

@@ -340,7 +340,9 @@ impl Agent {
                 .send_success(token, &json!(decision))
                 .await
                 .map_err(|e| match e {
-                    PortError::Invalid(why) => AgentError::Conflict(why),
+                    PortError::Invalid(_) | PortError::Conflict(_) => AgentError::Conflict(
+                        "the approval was decided, withdrawn or timed out meanwhile".into(),
+                    ),
                     other => other.into(),
                 })?;
         }

@@ -8,11 +8,17 @@ use plasma_core::PortError;
 use std::error::Error;
 use std::fmt::Debug;
 
-/// Codes meaning a condition on the current state did not hold.
-const CONFLICT: [&str; 1] = ["ConditionalCheckFailedException"];
+/// Codes meaning a condition on the current state did not hold (for Step Functions: the task
+/// a token named has ended).
+const CONFLICT: [&str; 3] = [
+    "ConditionalCheckFailedException",
+    "TaskTimedOut",
+    "TaskDoesNotExist",
+];
 
 /// Codes meaning the request itself was at fault and retrying it cannot help.
-const INVALID: [&str; 9] = [
+const INVALID: [&str; 10] = [
+    "InvalidToken",
     "ValidationException",
     "InvalidParameterValue",
     "InvalidParameterValueException",

@@ -69,7 +69,10 @@ pub fn queues() -> Vec<QueueSpec> {
 }
 
 pub fn rules() -> Vec<Rule> {
-    vec![plasma_gateway::audit::rule(JOBS)]
+    vec![
+        plasma_gateway::audit::rule(JOBS),
+        plasma_agent::remote::rule(JOBS),
+    ]
 }
 
 /// Recurring schedules by the function they invoke. Brand scans every 15 minutes: fresh

@@ -73,6 +73,10 @@ pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
             jobs::run_subquestion(&platform.research, &step).await?;
             Ok(())
         }
+        (plasma_agent::remote::STATUS_SOURCE, plasma_agent::remote::STATUS_DETAIL_TYPE) => {
+            platform.agent.on_status_change(&envelope.detail).await?;
+            Ok(())
+        }
         (source, detail_type) => bail!("no handler for {source} / {detail_type}"),
     }
 }
