@@ -86,7 +86,7 @@ pub(crate) async fn page(
                 thead { tr { th { "Execution" } th { "Workflow" } th { "Status" } th { "Started" } } }
                 tbody { @for e in items(&runs.body) {
                     tr {
-                        td { a href={ "/app/agents/executions/" (seg(s(&e["id"]))) } { (s(&e["id"])) } }
+                        td { a href={ "/app/agents/executions/" (seg(s(&e["id"]))) } { "…" (tail(s(&e["id"]), 8)) } }
                         td { (s(&e["workflow_name"])) }
                         td { (badge(s(&e["status"]))) }
                         td { (when(&e["created_at"])) }
@@ -409,4 +409,10 @@ pub(crate) async fn retry(
         "Running again from the failed step.",
     )
     .await
+}
+
+/// The last `n` characters of an id: enough to tell recent runs apart at a glance.
+fn tail(id: &str, n: usize) -> &str {
+    let start = id.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
+    &id[start..]
 }
