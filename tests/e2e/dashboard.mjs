@@ -64,6 +64,7 @@ await scenario(async (s) => {
   if ((await entity.count()) > 0) {
     await Promise.all([page.waitForURL(/id=/), entity.click()]);
     if ((await page.locator('main svg').count()) === 0) throw new Error('no graph diagram');
+    found.entity = new URL(page.url()).pathname + new URL(page.url()).search;
   }
   await s.shoot('graph');
 
@@ -86,6 +87,7 @@ await scenario(async (s) => {
   await Promise.all([page.waitForURL(/notice=/), page.click(`form[action="${monitor}/reports"] button`)]);
   const report = page.locator(`a[href^="${monitor}/reports/"]`).first();
   await Promise.all([page.waitForURL(/\/reports\//), report.click()]);
+  found.report = new URL(page.url()).pathname;
   if ((await page.locator('svg').count()) < 2) throw new Error('the report has no charts');
   await s.shoot('brand-report');
   await s.goto('/app/brand');
@@ -197,6 +199,14 @@ await scenario(async (s) => {
     for (const secret of ['Aurora', 'Oslo', 'ada']) {
       if (html.includes(secret)) throw new Error(`tenant B sees ${secret} on ${path}`);
     }
+  }
+  // A's entity in the graph explorer and A's report (which sends B back to A's monitor,
+  // not found): nothing of A's either.
+  s.expect4xx(new RegExp(`${found.monitor}\\?error=`));
+  for (const path of [found.entity, found.report].filter(Boolean)) {
+    await b.goto(path);
+    const html = await b.page.content();
+    if (html.includes('Aurora') || html.includes('Nordlys')) throw new Error(`tenant B sees A's data on ${path}`);
   }
   for (const path of ['/app/research', '/app/brand', '/app/content', '/app/agents', '/app/admin']) {
     await b.goto(path);
