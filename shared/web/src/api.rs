@@ -65,6 +65,10 @@ impl Web {
         self.send(request.body(body)).await
     }
 
+    pub(crate) async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, token, None).await
+    }
+
     /// A request with a body passed through as it came (a multipart upload).
     pub(crate) async fn forward(
         &self,

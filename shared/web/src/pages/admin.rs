@@ -26,12 +26,8 @@ pub(crate) async fn page(
     session: Session,
     Query(flash): Query<Flash>,
 ) -> Html<String> {
-    let keys = web
-        .call(Method::GET, "/admin/api-keys", &session.token, None)
-        .await;
-    let audit = web
-        .call(Method::GET, "/admin/audit?limit=50", &session.token, None)
-        .await;
+    let keys = web.get("/admin/api-keys", &session.token).await;
+    let audit = web.get("/admin/audit?limit=50", &session.token).await;
     let rate = audit.rate_limit();
     let body = html! {
         (flash.render())

@@ -40,15 +40,9 @@ pub(crate) async fn page(
     session: Session,
     Query(q): Query<EditorQuery>,
 ) -> Html<String> {
-    let workflows = web
-        .call(Method::GET, "/agent/workflows", &session.token, None)
-        .await;
-    let runs = web
-        .call(Method::GET, "/agent/executions", &session.token, None)
-        .await;
-    let pending = web
-        .call(Method::GET, "/agent/approvals", &session.token, None)
-        .await;
+    let workflows = web.get("/agent/workflows", &session.token).await;
+    let runs = web.get("/agent/executions", &session.token).await;
+    let pending = web.get("/agent/approvals", &session.token).await;
     let body = html! {
         (q.flash.render())
         section.card {
@@ -156,12 +150,7 @@ pub(crate) async fn workflow(
     Query(flash): Query<Flash>,
 ) -> Response {
     let reply = web
-        .call(
-            Method::GET,
-            &format!("/agent/workflows/{}", seg(&id)),
-            &session.token,
-            None,
-        )
+        .get(&format!("/agent/workflows/{}", seg(&id)), &session.token)
         .await;
     if !reply.ok() {
         return refusal(&session, "agents", "Workflow", &reply);
@@ -228,12 +217,7 @@ pub(crate) async fn execution(
     Query(flash): Query<Flash>,
 ) -> Response {
     let reply = web
-        .call(
-            Method::GET,
-            &format!("/agent/executions/{}", seg(&id)),
-            &session.token,
-            None,
-        )
+        .get(&format!("/agent/executions/{}", seg(&id)), &session.token)
         .await;
     if !reply.ok() {
         return refusal(&session, "agents", "Execution", &reply);

@@ -42,7 +42,7 @@ pub(crate) async fn view_report(
         seg(&id),
         seg(&report)
     );
-    let reply = web.call(Method::GET, &path, &session.token, None).await;
+    let reply = web.get(&path, &session.token).await;
     match (&reply.body, reply.ok()) {
         (Value::String(html), true) => (
             [(
@@ -64,9 +64,7 @@ pub(crate) async fn page(
     session: Session,
     Query(flash): Query<Flash>,
 ) -> Html<String> {
-    let monitors = web
-        .call(Method::GET, "/brand/monitors", &session.token, None)
-        .await;
+    let monitors = web.get("/brand/monitors", &session.token).await;
     let body = html! {
         (flash.render())
         section.card {
@@ -157,7 +155,7 @@ pub(crate) async fn monitor(
     Query(q): Query<InboxQuery>,
 ) -> Response {
     let base = format!("/brand/monitors/{}", seg(&id));
-    let found = web.call(Method::GET, &base, &session.token, None).await;
+    let found = web.get(&base, &session.token).await;
     if !found.ok() {
         return refusal(&session, "brand", "Monitor", &found);
     }
@@ -173,11 +171,9 @@ pub(crate) async fn monitor(
         }
     }
     let mentions = web
-        .call(
-            Method::GET,
+        .get(
             &format!("{base}/mentions?{}", filter.join("&")),
             &session.token,
-            None,
         )
         .await;
     let to = chrono::Utc::now();
@@ -194,20 +190,9 @@ pub(crate) async fn monitor(
     if !competitors.is_empty() {
         analytics_path.push_str(&format!("&competitors={}", seg(&competitors.join(","))));
     }
-    let analytics = web
-        .call(Method::GET, &analytics_path, &session.token, None)
-        .await;
-    let alerts = web
-        .call(Method::GET, &format!("{base}/alerts"), &session.token, None)
-        .await;
-    let reports = web
-        .call(
-            Method::GET,
-            &format!("{base}/reports"),
-            &session.token,
-            None,
-        )
-        .await;
+    let analytics = web.get(&analytics_path, &session.token).await;
+    let alerts = web.get(&format!("{base}/alerts"), &session.token).await;
+    let reports = web.get(&format!("{base}/reports"), &session.token).await;
     let write = session.may("brand:write");
     let here = format!("/app/brand/monitors/{}", seg(&id));
     let body = html! {

@@ -35,12 +35,8 @@ pub(crate) async fn page(
     session: Session,
     Query(flash): Query<Flash>,
 ) -> Html<String> {
-    let profiles = web
-        .call(Method::GET, "/content/profiles", &session.token, None)
-        .await;
-    let list = web
-        .call(Method::GET, "/content/items", &session.token, None)
-        .await;
+    let profiles = web.get("/content/profiles", &session.token).await;
+    let list = web.get("/content/items", &session.token).await;
     let write = session.may("content:write");
     let body = html! {
         (flash.render())
@@ -215,12 +211,7 @@ pub(crate) async fn item(
     Query(flash): Query<Flash>,
 ) -> Response {
     let reply = web
-        .call(
-            Method::GET,
-            &format!("/content/items/{}", seg(&id)),
-            &session.token,
-            None,
-        )
+        .get(&format!("/content/items/{}", seg(&id)), &session.token)
         .await;
     if !reply.ok() {
         return refusal(&session, "content", "Item", &reply);
@@ -387,7 +378,7 @@ pub(crate) async fn calendar(
         seg(&format!("{start}T00:00:00Z")),
         seg(&format!("{end}T00:00:00Z"))
     );
-    let reply = web.call(Method::GET, &path, &session.token, None).await;
+    let reply = web.get(&path, &session.token).await;
     let entries = items(&reply.body).to_vec();
     let step = if month {
         Duration::days(31)

@@ -47,12 +47,7 @@ pub(crate) async fn page(
     Query(q): Query<AskQuery>,
 ) -> Html<String> {
     let docs = web
-        .call(
-            Method::GET,
-            "/research/documents?limit=100",
-            &session.token,
-            None,
-        )
+        .get("/research/documents?limit=100", &session.token)
         .await;
     let mode = q.mode.clone().unwrap_or_else(|| "naive".into());
     let question = q.q.clone().unwrap_or_default();
@@ -208,12 +203,7 @@ pub(crate) async fn document(
     Query(flash): Query<Flash>,
 ) -> Response {
     let reply = web
-        .call(
-            Method::GET,
-            &format!("/research/documents/{}", seg(&id)),
-            &session.token,
-            None,
-        )
+        .get(&format!("/research/documents/{}", seg(&id)), &session.token)
         .await;
     if !reply.ok() {
         return refusal(&session, "research", "Document", &reply);
@@ -287,12 +277,12 @@ pub(crate) async fn graph(
         None
     } else {
         let path = format!("/research/graph/entities?q={}", seg(&term));
-        Some(web.call(Method::GET, &path, &session.token, None).await)
+        Some(web.get(&path, &session.token).await)
     };
     let around = match &q.id {
         Some(id) => {
             let path = format!("/research/graph/entities/{}/neighbourhood?depth=1", seg(id));
-            Some(web.call(Method::GET, &path, &session.token, None).await)
+            Some(web.get(&path, &session.token).await)
         }
         None => None,
     };
