@@ -3,7 +3,7 @@
 //! restarted; replay with edited state; retry, cancel, idempotent starts, validation errors,
 //! the compiled state machine, GraphQL and permissions.
 
-use crate::common::{TestApp, eventually, json};
+use crate::common::{TestApp, eventually, eventually_within, json};
 use crate::webhooks::{receiver, verifies};
 use axum::Router;
 use axum::extract::State;
@@ -359,7 +359,8 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
         (status, again["execution_id"].as_str()),
         (200, Some(execution.as_str()))
     );
-    let waiting = eventually_long("the approval to be requested", || {
+    // Room for the dead runner's lease to run out.
+    let waiting = eventually_within("the approval to be requested", 45, || {
         let view = get(runner.url.clone());
         async move {
             let view = view.await;
@@ -498,24 +499,6 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
             .any(|r| String::from_utf8_lossy(&r.body).contains("agent.approval.requested"))
     );
     drop(runner);
-}
-
-/// `eventually` with room for a lease to run out after a kill.
-async fn eventually_long<T, F: std::future::Future<Output = Option<T>>>(
-    what: &str,
-    mut check: impl FnMut() -> F,
-) -> T {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(45);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 async fn save(app: &TestApp, token: &str, name: &str, definition: Value) -> String {

@@ -98,9 +98,18 @@ pub async fn json(response: Response) -> (u16, Value) {
 /// Poll `check` until it yields `Some`, for work the runner does in the background.
 pub async fn eventually<T, F: Future<Output = Option<T>>>(
     what: &str,
+    check: impl FnMut() -> F,
+) -> T {
+    eventually_within(what, 15, check).await
+}
+
+/// [`eventually`] with a deadline of `seconds` (work that waits for a lease to run out).
+pub async fn eventually_within<T, F: Future<Output = Option<T>>>(
+    what: &str,
+    seconds: u64,
     mut check: impl FnMut() -> F,
 ) -> T {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
     loop {
         if let Some(value) = check().await {
             return value;

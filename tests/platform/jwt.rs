@@ -21,7 +21,7 @@ use tower::ServiceExt;
 
 const AUDIENCE: &str = "plasma-api";
 
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     let path = format!("{}/fixtures/jwt/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -46,7 +46,7 @@ fn sign_as(key: &str, kid: &str, alg: Algorithm, claims: &Value) -> String {
 }
 
 /// A token signed properly with fixture key `kid`.
-fn sign(kid: &str, claims: &Value) -> String {
+pub(crate) fn sign(kid: &str, claims: &Value) -> String {
     let alg = if kid.starts_with("ec-") {
         Algorithm::ES256
     } else {

@@ -2,12 +2,13 @@
 //! OIDC authorization-code sign-in with PKCE against a stand-in identity provider.
 
 use crate::common::TestApp;
+use crate::jwt::{fixture, sign};
 use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::routing::{get, post};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration as Ttl, Utc};
 use plasma_gateway::{GatewayConfig, IssuerConfig};
 use plasma_tests::playwright;
@@ -128,19 +129,6 @@ struct Provider {
     exchanges: Arc<Mutex<u32>>,
 }
 
-fn sign(claims: &Value) -> String {
-    let pem = std::fs::read_to_string(format!(
-        "{}/fixtures/jwt/rsa-1.pem",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let key = jsonwebtoken::EncodingKey::from_rsa_der(&STANDARD.decode(body).unwrap());
-    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-    header.kid = Some("rsa-1".into());
-    jsonwebtoken::encode(&header, claims, &key).unwrap()
-}
-
 async fn discovery(State(p): State<Provider>) -> axum::Json<Value> {
     let issuer = p.issuer.lock().unwrap().clone();
     axum::Json(json!({
@@ -152,12 +140,10 @@ async fn discovery(State(p): State<Provider>) -> axum::Json<Value> {
 }
 
 async fn jwks() -> ([(header::HeaderName, &'static str); 1], String) {
-    let text = std::fs::read_to_string(format!(
-        "{}/fixtures/jwt/jwks.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    ([(header::CONTENT_TYPE, "application/json")], text)
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        fixture("jwks.json"),
+    )
 }
 
 /// Checks the PKCE verifier against the challenge the authorize step saw, as RFC 7636 says.
@@ -187,10 +173,13 @@ async fn token(
     }
     let issuer = p.issuer.lock().unwrap().clone();
     let now = Utc::now().timestamp();
-    let id_token = sign(&json!({
-        "iss": issuer, "aud": "dashboard", "sub": "oidc-user-7", "tenant": "initech",
-        "roles": ["editor"], "iat": now, "exp": now + 3600,
-    }));
+    let id_token = sign(
+        "rsa-1",
+        &json!({
+            "iss": issuer, "aud": "dashboard", "sub": "oidc-user-7", "tenant": "initech",
+            "roles": ["editor"], "iat": now, "exp": now + 3600,
+        }),
+    );
     Ok(axum::Json(
         json!({"id_token": id_token, "access_token": "opaque", "token_type": "Bearer", "expires_in": 3600}),
     ))

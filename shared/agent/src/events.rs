@@ -2,8 +2,9 @@
 //! webhooks (`agent.execution.succeeded`, ...).
 
 use crate::Agent;
+use crate::model::Execution;
 use plasma_core::Event;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub const SOURCE: &str = "plasma.agent";
 
@@ -41,6 +42,20 @@ impl Lifecycle {
 }
 
 impl Agent {
+    /// An execution ended (whichever engine ran it): its outcome, and its error if it failed.
+    pub(crate) async fn announce_end(&self, execution: &Execution, what: Lifecycle) {
+        let mut detail = json!({
+            "execution_id": execution.id,
+            "workflow_id": execution.workflow_id,
+            "workflow_name": execution.workflow_name,
+            "status": execution.status,
+        });
+        if let Some(error) = &execution.error {
+            detail["error"] = json!(error);
+        }
+        self.announce(&execution.tenant, what, detail).await;
+    }
+
     /// Best effort: a bus or webhook outage must not fail or repeat a step that already
     /// happened, so failures are logged, not returned.
     pub(crate) async fn announce(&self, tenant: &str, what: Lifecycle, detail: Value) {

@@ -185,11 +185,7 @@ impl From<&plasma_gateway::Principal> for Starter {
     fn from(principal: &plasma_gateway::Principal) -> Self {
         Self {
             subject: principal.subject.clone(),
-            permissions: plasma_gateway::Permission::ALL
-                .into_iter()
-                .filter(|p| principal.allows(*p))
-                .map(|p| p.as_str().to_owned())
-                .collect(),
+            permissions: principal.permission_names(),
         }
     }
 }

@@ -32,9 +32,13 @@ pub fn machine_name(workflow_id: &str) -> String {
 
 /// The state machine that resumes a workflow at `step` (for replays).
 pub fn fork_machine_name(workflow_id: &str, step: &str) -> String {
-    let digest = Sha256::digest(step.as_bytes());
-    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("plasma-{workflow_id}-from-{short}")
+    format!("plasma-{workflow_id}-from-{}", short_digest(step, 4))
+}
+
+/// The first `bytes` of the text's SHA-256, in hex: a name part that stays the same for the
+/// same text and fits the length limits of Step Functions names and item keys.
+pub(crate) fn short_digest(text: &str, bytes: usize) -> String {
+    hex::encode(&Sha256::digest(text.as_bytes())[..bytes])
 }
 
 /// The platform's execution id in a Step Functions execution ARN (its name, the last part).
@@ -159,18 +163,7 @@ impl Agent {
             self.close_waiting(execution).await?;
         }
         if let Some(what) = announce {
-            self.announce(
-                &execution.tenant,
-                what,
-                json!({
-                    "execution_id": execution.id,
-                    "workflow_id": execution.workflow_id,
-                    "workflow_name": execution.workflow_name,
-                    "status": execution.status,
-                    "error": execution.error,
-                }),
-            )
-            .await;
+            self.announce_end(execution, what).await;
         }
         Ok(())
     }

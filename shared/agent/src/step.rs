@@ -7,12 +7,11 @@
 use crate::Agent;
 use crate::events::Lifecycle;
 use crate::model::{Checkpoint, Status, StepError, StepStatus};
-use crate::remote::execution_id;
+use crate::remote::{execution_id, short_digest};
 use plasma_core::Condition;
 use plasma_tools::{ToolCall, ToolFailure};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 /// The payload a compiled Task state sends (see `plasma_workflow::asl`).
 #[derive(Debug, Clone, Deserialize)]
@@ -47,9 +46,7 @@ fn failure(error: &str, cause: impl Into<String>) -> ToolFailure {
 /// map's iterations get their own entries while Lambda's own retries of the same payload
 /// (and the tool's idempotency key) stay the same.
 fn run_key(step: &str, input: &Value) -> String {
-    let digest = Sha256::digest(input.to_string().as_bytes());
-    let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-    format!("{step}#{short}")
+    format!("{step}#{}", short_digest(&input.to_string(), 6))
 }
 
 pub async fn handle(agent: &Agent, event: StepEvent) -> Result<Value, ToolFailure> {

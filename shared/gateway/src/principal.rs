@@ -19,6 +19,15 @@ impl Principal {
         self.roles.iter().any(|r| r.grants(permission))
             && (self.scopes.is_empty() || self.scopes.contains(&permission))
     }
+
+    /// Every permission the roles and scopes add up to, by name (`research:read`, ...).
+    pub fn permission_names(&self) -> Vec<String> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.allows(*p))
+            .map(|p| p.as_str().to_owned())
+            .collect()
+    }
 }
 
 /// Which claims carry the tenant, the roles and the scopes.

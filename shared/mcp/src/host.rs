@@ -2,7 +2,7 @@
 //! [`ToolHost`] over research, brand, content and workflows; this crate only speaks MCP.
 
 use async_trait::async_trait;
-use plasma_gateway::{Permission, Principal};
+use plasma_gateway::Principal;
 use serde_json::Value;
 
 /// Who is calling, as the integrator's auth middleware established it. Inserted into the HTTP
@@ -29,11 +29,7 @@ impl From<&Principal> for Caller {
         Self {
             tenant: principal.tenant.clone(),
             subject: principal.subject.clone(),
-            permissions: Permission::ALL
-                .into_iter()
-                .filter(|p| principal.allows(*p))
-                .map(|p| p.as_str().to_owned())
-                .collect(),
+            permissions: principal.permission_names(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! they add up to, so a client (the dashboard) can show only what the caller may do.
 
 use axum::{Extension, Json};
-use plasma_gateway::{Permission, Principal};
+use plasma_gateway::Principal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -33,10 +33,6 @@ pub async fn me(Extension(principal): Extension<Principal>) -> Json<Me> {
             .iter()
             .map(|r| r.as_str().to_owned())
             .collect(),
-        permissions: Permission::ALL
-            .into_iter()
-            .filter(|p| principal.allows(*p))
-            .map(|p| p.as_str().to_owned())
-            .collect(),
+        permissions: principal.permission_names(),
     })
 }

@@ -127,11 +127,7 @@ fn challenge(verifier: &str) -> String {
 }
 
 fn flow_cookie(web: &Web, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if web.0.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{FLOW_COOKIE}={value}; Path=/app/auth; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("the flow cookie is ASCII")
+    session::cookie_header(web, FLOW_COOKIE, value, "/app/auth", max_age)
 }
 
 #[derive(Deserialize)]

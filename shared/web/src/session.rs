@@ -95,10 +95,23 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn set_cookie(web: &Web, name: &str, value: &str, max_age: i64) -> HeaderValue {
+/// A `Set-Cookie` value: never readable by scripts, sent on same-site requests and top-level
+/// navigations only, and over HTTPS only when the dashboard is served so.
+pub(crate) fn cookie_header(
+    web: &Web,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: i64,
+) -> HeaderValue {
     let secure = if web.0.secure_cookies { "; Secure" } else { "" };
-    let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    let text =
+        format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&text).expect("cookie values are ASCII without separators")
+}
+
+fn set_cookie(web: &Web, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    cookie_header(web, name, value, "/", max_age)
 }
 
 /// Signed in as `token`: the cookie, then `next`.

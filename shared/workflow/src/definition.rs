@@ -7,7 +7,7 @@ mod step;
 pub use condition::Condition;
 pub(crate) use recovery::error_names;
 pub use recovery::{ANY_ERROR, Catch, Retry};
-pub(crate) use step::After;
+pub use step::After;
 pub use step::{
     Approval, Choice, ChoiceRule, Fail, Map, Parallel, Seconds, Step, StepKind, Succeed, Tool, Wait,
 };

@@ -89,7 +89,7 @@ mod validate;
 pub use approval::{ApprovalDecision, Decision};
 pub use asl::{compile_asl, compile_asl_from};
 pub use definition::{
-    ANY_ERROR, Approval, Catch, Choice, ChoiceRule, Condition, Definition, END, Fail, Map,
+    ANY_ERROR, After, Approval, Catch, Choice, ChoiceRule, Condition, Definition, END, Fail, Map,
     Parallel, Retry, Seconds, Step, StepKind, Succeed, Tool, Wait,
 };
 pub use error::DefinitionError;

@@ -108,16 +108,7 @@ async fn settle(
             }
             (_, Some(what)) => {
                 agent.store.deactivate(tenant, id).await?;
-                let mut detail = json!({
-                    "execution_id": id,
-                    "workflow_id": execution.workflow_id,
-                    "workflow_name": execution.workflow_name,
-                    "status": execution.status,
-                });
-                if let Some(error) = &execution.error {
-                    detail["error"] = json!(error);
-                }
-                agent.announce(tenant, what, detail).await;
+                agent.announce_end(&execution, what).await;
             }
             _ => {}
         }

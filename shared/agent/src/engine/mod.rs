@@ -16,7 +16,7 @@ use crate::Agent;
 use crate::model::{Status, StepError};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use plasma_workflow::{END, Step, StepKind};
+use plasma_workflow::{After, END, Step, StepKind};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
@@ -131,7 +131,7 @@ impl Run<'_> {
                         }
                     }
                     Err(Halt::Failed(error)) => {
-                        let Some(catch) = recovery::catch_for(catch_of(&step.kind), &error.error)
+                        let Some(catch) = recovery::catch_for(step.kind.catch(), &error.error)
                         else {
                             return Err(Halt::Failed(error));
                         };
@@ -146,13 +146,16 @@ impl Run<'_> {
                     }
                     Err(halt) => return Err(halt),
                 }
-                match next_of(&step.kind) {
-                    Some(next) if next == END => return Ok((ctx, own)),
-                    Some(next) => current = next.to_owned(),
-                    None => match steps.get(index + 1) {
-                        Some(following) => current = following.id.clone(),
-                        None => return Ok((ctx, own)),
-                    },
+                match step.kind.after() {
+                    After::Next(next) if next == END => return Ok((ctx, own)),
+                    After::Next(next) => current = next.to_owned(),
+                    // Choices, succeed and fail moved on above and never get here.
+                    After::Following | After::Decides | After::Stops => {
+                        match steps.get(index + 1) {
+                            Some(following) => current = following.id.clone(),
+                            None => return Ok((ctx, own)),
+                        }
+                    }
                 }
             }
         })
@@ -207,27 +210,6 @@ fn record(ctx: &mut Value, own: &mut Own, id: &str, field: &str, value: Value) {
     entry(&mut ctx["steps"][id]);
     let slot = own.entry(id.to_owned()).or_insert(Value::Null);
     entry(slot);
-}
-
-fn next_of(kind: &StepKind) -> Option<&str> {
-    match kind {
-        StepKind::Tool(s) => s.next.as_deref(),
-        StepKind::Parallel(s) => s.next.as_deref(),
-        StepKind::Map(s) => s.next.as_deref(),
-        StepKind::Wait(s) => s.next.as_deref(),
-        StepKind::Approval(s) => s.next.as_deref(),
-        StepKind::Choice(_) | StepKind::Succeed(_) | StepKind::Fail(_) => None,
-    }
-}
-
-fn catch_of(kind: &StepKind) -> Option<&plasma_workflow::Catch> {
-    match kind {
-        StepKind::Tool(s) => s.catch.as_ref(),
-        StepKind::Parallel(s) => s.catch.as_ref(),
-        StepKind::Map(s) => s.catch.as_ref(),
-        StepKind::Approval(s) => s.catch.as_ref(),
-        _ => None,
-    }
 }
 
 /// The status an execution shows while suspended.

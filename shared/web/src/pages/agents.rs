@@ -3,6 +3,7 @@
 
 use super::{Call, act, badge, items, pretty, refusal, s, seg, when};
 use crate::Web;
+use crate::api::Reply;
 use crate::layout::{self, Flash, Page, csrf_input};
 use crate::session::{Fields, Session, field};
 use axum::Form;
@@ -197,17 +198,7 @@ pub(crate) async fn run(
             Some(json!({"input": input})),
         )
         .await;
-    if reply.ok() {
-        layout::done(
-            &format!(
-                "/app/agents/executions/{}",
-                seg(s(&reply.body["execution_id"]))
-            ),
-            "Started.",
-        )
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    to_execution(&reply, &here, "Started.")
 }
 
 pub(crate) async fn execution(
@@ -352,17 +343,7 @@ pub(crate) async fn replay(
             Some(body),
         )
         .await;
-    if reply.ok() {
-        layout::done(
-            &format!(
-                "/app/agents/executions/{}",
-                seg(s(&reply.body["execution_id"]))
-            ),
-            "Forked.",
-        )
-    } else {
-        layout::failed(&here, &reply.problem())
-    }
+    to_execution(&reply, &here, "Forked.")
 }
 
 pub(crate) async fn cancel(
@@ -399,4 +380,14 @@ pub(crate) async fn retry(
 fn tail(id: &str, n: usize) -> &str {
     let start = id.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
     &id[start..]
+}
+
+/// After starting or forking a run: on to its page, or back `here` with what went wrong.
+fn to_execution(reply: &Reply, here: &str, notice: &str) -> Response {
+    if reply.ok() {
+        let id = seg(s(&reply.body["execution_id"]));
+        layout::done(&format!("/app/agents/executions/{id}"), notice)
+    } else {
+        layout::failed(here, &reply.problem())
+    }
 }

@@ -173,7 +173,7 @@ pub struct Fail {
 }
 
 /// Where a step goes once it has finished.
-pub(crate) enum After<'a> {
+pub enum After<'a> {
     /// An explicit `next` (a step id or [`END`](super::END)).
     Next(&'a str),
     /// `next` omitted: the following step in the list, or the end of the list.
@@ -185,7 +185,8 @@ pub(crate) enum After<'a> {
 }
 
 impl StepKind {
-    pub(crate) fn after(&self) -> After<'_> {
+    /// Where the step goes when it finishes.
+    pub fn after(&self) -> After<'_> {
         let next = match self {
             StepKind::Tool(s) => &s.next,
             StepKind::Parallel(s) => &s.next,
@@ -198,7 +199,8 @@ impl StepKind {
         next.as_deref().map_or(After::Following, After::Next)
     }
 
-    pub(crate) fn catch(&self) -> Option<&Catch> {
+    /// The fallback for the step's errors; only tools, parallels, maps and approvals have one.
+    pub fn catch(&self) -> Option<&Catch> {
         match self {
             StepKind::Tool(s) => s.catch.as_ref(),
             StepKind::Parallel(s) => s.catch.as_ref(),
