@@ -47,6 +47,10 @@ mod openapi;
 mod rate_limit;
 #[path = "platform/research.rs"]
 mod research;
+#[path = "platform/security_connectors.rs"]
+mod security_connectors;
+#[path = "platform/security_host.rs"]
+mod security_host;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

@@ -179,6 +179,7 @@ async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
         let monitor = plasma_brand::monitors::validate(
             new.clone(),
             p.brand.egress,
+            &p.brand.settings,
             p.ids.new_id(),
             Utc::now(),
         )
@@ -228,8 +229,14 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
         "sources": [{"kind": "hackernews"}],
     }))
     .unwrap();
-    let monitor =
-        plasma_brand::monitors::validate(new, p.brand.egress, p.ids.new_id(), Utc::now()).unwrap();
+    let monitor = plasma_brand::monitors::validate(
+        new,
+        p.brand.egress,
+        &p.brand.settings,
+        p.ids.new_id(),
+        Utc::now(),
+    )
+    .unwrap();
     p.brand.monitors().create("t1", &monitor).await.unwrap();
     // Three mentions last week and one this week, which the report must leave out.
     let today = Utc::now().date_naive();
@@ -986,9 +993,14 @@ mod on_aws {
             "sources": [{"kind": "rss", "url": acme_feed().await}],
         }))
         .unwrap();
-        let monitor =
-            plasma_brand::monitors::validate(new, p.brand.egress, p.ids.new_id(), Utc::now())
-                .unwrap();
+        let monitor = plasma_brand::monitors::validate(
+            new,
+            p.brand.egress,
+            &p.brand.settings,
+            p.ids.new_id(),
+            Utc::now(),
+        )
+        .unwrap();
         p.brand.monitors().create("acme", &monitor).await.unwrap();
         let schedule: EventBridgeEvent = serde_json::from_str(&sample("brand-scan.json")).unwrap();
 

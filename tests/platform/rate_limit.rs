@@ -330,7 +330,7 @@ async fn two_runners_sharing_a_store_admit_exactly_the_limit() {
             ..Settings::default()
         },
         clock: clock.clone(),
-        oidc: None,
+        ..Options::default()
     };
     let any_port = "127.0.0.1:0".parse().unwrap();
     let first = Server::start_with(dir.path(), any_port, options())

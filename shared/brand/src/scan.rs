@@ -8,11 +8,13 @@
 
 mod collect;
 mod connectors;
+mod credentials;
 mod jobs;
 mod runs;
 mod settings;
 
 pub use collect::{CollectError, Ingested, collect, ingest};
+pub use credentials::{MirrorHost, check_api_base, parse_mirror_hosts};
 pub use jobs::{SCAN_REQUESTED, SOURCE, ScanJob, ScheduledScans, enqueue, enqueue_all};
 pub use runs::{MAX_RUNS, Outcome, ScanRun, ScanRuns, SourceOutcome};
 pub use settings::BrandSettings;

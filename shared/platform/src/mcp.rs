@@ -24,15 +24,13 @@ pub const PATH: &str = plasma_mcp::PATH;
 
 /// The MCP router for this platform: sessions in memory on the local runner; stateless
 /// behind API Gateway, where requests may reach different instances and responses are
-/// buffered (and the gateway fixes the host, so any `Host` is accepted).
+/// buffered. `Host` is checked in front of every route, `/mcp` included: by the runner's
+/// host guard locally (one list for all routes, operator-allowed names too), by API
+/// Gateway's routing deployed; so rmcp's own check is off.
 pub fn router(platform: &Platform) -> axum::Router {
-    let options = if platform.embedded.is_some() {
-        ServerOptions::default()
-    } else {
-        ServerOptions {
-            stateless: true,
-            allowed_hosts: Vec::new(),
-        }
+    let options = ServerOptions {
+        stateless: platform.embedded.is_none(),
+        allowed_hosts: Vec::new(),
     };
     plasma_mcp::router(Arc::new(Tools(platform.clone())), options)
 }

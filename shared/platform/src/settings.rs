@@ -5,7 +5,7 @@
 //! through the process environment.
 
 use crate::research::ResearchModels;
-use plasma_brand::scan::BrandSettings;
+use plasma_brand::scan::{BrandSettings, check_api_base, parse_mirror_hosts};
 use plasma_gateway::GatewayConfig;
 use plasma_gateway::rate_limit::RateLimits;
 use plasma_gateway::webhooks::Policy;
@@ -14,6 +14,12 @@ use plasma_http::Cors;
 pub const ALLOW_PRIVATE_EGRESS_VAR: &str = "PLASMA_ALLOW_PRIVATE_EGRESS";
 pub const NEWSAPI_KEY_VAR: &str = "PLASMA_NEWSAPI_KEY";
 pub const X_BEARER_TOKEN_VAR: &str = "PLASMA_X_BEARER_TOKEN";
+/// Where the NewsAPI key and the X bearer token are sent (defaults: the public APIs).
+pub const NEWSAPI_BASE_URL_VAR: &str = "PLASMA_NEWSAPI_BASE_URL";
+pub const X_API_BASE_URL_VAR: &str = "PLASMA_X_API_BASE_URL";
+/// Hosts (`host` or `host:port`, comma-separated) a `newsapi` or `x` source's `url` may name
+/// besides the configured API: the operator's proxies or mirrors, trusted with the credential.
+pub const CONNECTOR_MIRROR_HOSTS_VAR: &str = "PLASMA_CONNECTOR_MIRROR_HOSTS";
 pub const BEDROCK_MODEL_ID_VAR: &str = "PLASMA_BEDROCK_MODEL_ID";
 /// The agent-step Lambda's ARN, which compiled state machines invoke (template.yaml sets it).
 pub const AGENT_STEP_FUNCTION_VAR: &str = "AGENT_STEP_FUNCTION_ARN";
@@ -71,11 +77,7 @@ impl Settings {
             cors: Cors::from_env()?,
             allow_private_egress,
             webhooks: Policy::default(),
-            brand: BrandSettings {
-                newsapi_key: secret(NEWSAPI_KEY_VAR),
-                x_bearer: secret(X_BEARER_TOKEN_VAR),
-                ..BrandSettings::default()
-            },
+            brand: brand_from_env()?,
             research: ResearchModels::from_env(secret(BEDROCK_MODEL_ID_VAR).as_deref())?,
             content: plasma_content::ContentSettings::default(),
             publishing: plasma_publishing::ConnectorSettings::default(),
@@ -89,6 +91,26 @@ impl Settings {
             states_role_arn: secret(STATES_ROLE_VAR),
         })
     }
+}
+
+fn brand_from_env() -> anyhow::Result<BrandSettings> {
+    let malformed = |var: &str, problem: String| {
+        anyhow::anyhow!("environment variable {var} is malformed: {problem}")
+    };
+    let defaults = BrandSettings::default();
+    let api_base = |var: &str, default: String| match secret(var) {
+        Some(raw) => check_api_base(&raw).map_err(|e| malformed(var, e)),
+        None => Ok(default),
+    };
+    Ok(BrandSettings {
+        newsapi_key: secret(NEWSAPI_KEY_VAR),
+        x_bearer: secret(X_BEARER_TOKEN_VAR),
+        newsapi_base: api_base(NEWSAPI_BASE_URL_VAR, defaults.newsapi_base.clone())?,
+        x_base: api_base(X_API_BASE_URL_VAR, defaults.x_base.clone())?,
+        mirror_hosts: parse_mirror_hosts(&secret(CONNECTOR_MIRROR_HOSTS_VAR).unwrap_or_default())
+            .map_err(|e| malformed(CONNECTOR_MIRROR_HOSTS_VAR, e))?,
+        ..defaults
+    })
 }
 
 /// An optional credential; blank counts as unset.

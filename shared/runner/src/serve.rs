@@ -2,7 +2,8 @@
 //! the durable queue) and schedules, all on embedded adapters in this process. State is on
 //! disk, so work queued before a crash is picked up after a restart.
 
-use crate::{upload, workers};
+use crate::hosts::{ALLOWED_HOSTS_VAR, AllowedHosts};
+use crate::{hosts, upload, workers};
 use anyhow::Context;
 use plasma_core::{Clock, SystemClock, UuidV7Ids};
 use plasma_platform::{Platform, Settings};
@@ -30,12 +31,22 @@ pub async fn run(data_dir: &Path, addr: SocketAddr) -> anyhow::Result<()> {
     let _ = writeln!(out, "  dashboard: {}/app", server.url());
     let _ = writeln!(out, "  health:  curl {}/health", server.url());
     let _ = writeln!(out, "  a token: plasma token --tenant demo --role admin");
+    if !server.dev_signin() {
+        let _ = writeln!(
+            out,
+            "  the development sign-in is off: this runner may be reached from other machines \
+             (set {ALLOW_DEV_SIGNIN_VAR}=true to offer it anyway)"
+        );
+    }
     let _ = out.flush();
     drop(out);
     shutdown.await;
     tracing::info!("shutting down: finishing in-flight work");
     server.stop().await
 }
+
+/// `true`: offer the development sign-in even where other machines may reach the runner.
+pub const ALLOW_DEV_SIGNIN_VAR: &str = "PLASMA_ALLOW_DEV_SIGNIN";
 
 /// What a runner takes from its environment, plus its clock. Tests build one by hand.
 #[derive(Clone)]
@@ -44,6 +55,12 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     /// The dashboard's identity provider; without one, its development sign-in only.
     pub oidc: Option<plasma_web::OidcSettings>,
+    /// Names besides the loopback ones and the listen address that the runner answers to
+    /// (`name` or `name:port`): `PLASMA_ALLOWED_HOSTS` and `PLASMA_WEB_PUBLIC_URL`'s host.
+    pub allowed_hosts: Vec<String>,
+    /// Offer the development sign-in (a token for any tenant and role) even when the runner
+    /// listens on a non-loopback address or answers to other names (`PLASMA_ALLOW_DEV_SIGNIN`).
+    pub allow_dev_signin: bool,
 }
 
 impl Default for Options {
@@ -52,16 +69,52 @@ impl Default for Options {
             settings: Settings::default(),
             clock: Arc::new(SystemClock),
             oidc: None,
+            allowed_hosts: Vec::new(),
+            allow_dev_signin: false,
         }
     }
 }
 
 impl Options {
     pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let mut allowed_hosts: Vec<String> = var(ALLOWED_HOSTS_VAR)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(public) = var(plasma_web::PUBLIC_URL_VAR) {
+            let host = url::Url::parse(&public)
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_owned))
+                .with_context(|| {
+                    format!(
+                        "environment variable {} is malformed: {public:?} is not a URL with a host",
+                        plasma_web::PUBLIC_URL_VAR
+                    )
+                })?;
+            allowed_hosts.push(host);
+        }
+        let allow_dev_signin = match var(ALLOW_DEV_SIGNIN_VAR).as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => anyhow::bail!(
+                "environment variable {ALLOW_DEV_SIGNIN_VAR} is malformed: expected true or false, got {other:?}"
+            ),
+        };
         Ok(Self {
             settings: Settings::from_env()?,
             clock: Arc::new(SystemClock),
             oidc: plasma_web::OidcSettings::from_env().map_err(anyhow::Error::msg)?,
+            allowed_hosts,
+            allow_dev_signin,
         })
     }
 }
@@ -78,6 +131,7 @@ impl From<Settings> for Options {
 /// A running platform: HTTP listener plus background loops.
 pub struct Server {
     addr: SocketAddr,
+    dev_signin: bool,
     platform: Platform,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<anyhow::Result<()>>>,
@@ -97,6 +151,31 @@ impl Server {
         options: impl Into<Options>,
     ) -> anyhow::Result<Self> {
         let options = options.into();
+        // The provider sends the browser back to the dashboard's callback: its host is one
+        // of the runner's names.
+        let callback_host = options.oidc.as_ref().and_then(|oidc| {
+            url::Url::parse(&oidc.redirect_url)
+                .ok()?
+                .host_str()
+                .map(str::to_owned)
+        });
+        let names: Vec<String> = options
+            .allowed_hosts
+            .iter()
+            .cloned()
+            .chain(callback_host)
+            .collect();
+        let allowed = AllowedHosts::new(addr.ip(), &names)
+            .map_err(|e| anyhow::anyhow!("{ALLOWED_HOSTS_VAR}: {e}"))?;
+        // Anyone who can reach the sign-in form becomes admin of any tenant with it, so it is
+        // offered only where nothing but this machine can, unless the operator says otherwise.
+        let dev_signin = options.allow_dev_signin || allowed.local_only();
+        if !dev_signin {
+            tracing::warn!(
+                %addr,
+                "the development sign-in is off: the runner may be reached from other machines (set {ALLOW_DEV_SIGNIN_VAR}=true to offer it anyway)"
+            );
+        }
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
@@ -117,11 +196,17 @@ impl Server {
         // The dashboard at /app calls the same API router in process.
         let web = plasma_web::router(plasma_web::WebConfig {
             api: api.clone(),
-            dev_key: platform.dev_key.clone(),
+            dev_key: platform.dev_key.clone().filter(|_| dev_signin),
             oidc: options.oidc,
             secure_cookies: false,
         });
-        let app = upload::routes(embedded.clone()).merge(web).merge(api);
+        let app = upload::routes(embedded.clone())
+            .merge(web)
+            .merge(api)
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(allowed),
+                hosts::guard,
+            ));
         let mut http_stop = stop_rx.clone();
         let http = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = http_stop.wait_for(|stop| *stop).await;
@@ -152,6 +237,7 @@ impl Server {
         }
         Ok(Self {
             addr,
+            dev_signin,
             platform,
             stop,
             tasks,
@@ -164,6 +250,11 @@ impl Server {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Whether the dashboard offers the development sign-in.
+    pub fn dev_signin(&self) -> bool {
+        self.dev_signin
     }
 
     /// The adapters the server runs on, for tests that look behind the API.

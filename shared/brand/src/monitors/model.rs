@@ -34,8 +34,10 @@ impl SourceKind {
 pub struct SourceConfig {
     pub kind: SourceKind,
     /// `rss`: the feed URL (required). `mastodon`: the instance (default from the
-    /// deployment's settings). Other kinds: the API base URL, for a proxy or mirror (default:
-    /// the public API).
+    /// deployment's settings). `hackernews`, `reddit`: the API base URL, for a proxy or
+    /// mirror (default: the public API). `newsapi`, `x`: these carry the platform's
+    /// credential, so only the configured API's host or a mirror host the operator listed
+    /// (default: the configured API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }

@@ -2,6 +2,7 @@
 
 use super::{Monitor, NewMonitor, SourceKind};
 use crate::query::{Query, QueryPart};
+use crate::scan::BrandSettings;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use plasma_http::Problem;
@@ -13,14 +14,20 @@ const MAX_NAME_CHARS: usize = 200;
 const MAX_LIST: usize = 50;
 const MAX_QUERY_CHARS: usize = 4_000;
 
+/// Every refusal here names the field at fault, as a body that fails to deserialize does.
 fn invalid(field: impl Into<String>, detail: impl Into<String>) -> Problem {
-    Problem::invalid(detail).with("field", field.into())
+    Problem::new(StatusCode::BAD_REQUEST, "invalid_field", "Invalid field")
+        .detail(detail)
+        .with("field", field.into())
 }
 
 /// Check and normalise `new`. Competitor ids are checked against the store by the caller.
+/// Source URLs are held to `egress`, and those of kinds that carry an operator credential to
+/// the hosts `settings` allow for it.
 pub fn validate(
     new: NewMonitor,
     egress: Egress,
+    settings: &BrandSettings,
     id: String,
     now: DateTime<Utc>,
 ) -> Result<Monitor, Problem> {
@@ -74,9 +81,12 @@ pub fn validate(
                     "an rss source needs the feed URL",
                 ));
             }
-            (Some(url), _) => {
-                check_url(egress, url)
-                    .map_err(|e| invalid(format!("sources[{i}].url"), e.to_string()))?;
+            (Some(url), kind) => {
+                let field = || format!("sources[{i}].url");
+                check_url(egress, url).map_err(|e| invalid(field(), e.to_string()))?;
+                settings
+                    .check_source_url(kind, url)
+                    .map_err(|reason| invalid(field(), reason))?;
             }
             (None, _) => {}
         }
@@ -161,7 +171,14 @@ mod tests {
 
     #[test]
     fn builds_a_query_from_the_brand_terms() {
-        let m = validate(new(None, &[]), Egress::default(), "m".into(), Utc::now()).unwrap();
+        let m = validate(
+            new(None, &[]),
+            Egress::default(),
+            &BrandSettings::default(),
+            "m".into(),
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(m.query, "\"Acme Corp\" OR @acmehq OR #acme");
         assert!(Query::parse(&m.query).unwrap().matches("I like Acme Corp"));
     }
@@ -171,6 +188,7 @@ mod tests {
         let e = validate(
             new(Some("acme"), &["ok", "(broken"]),
             Egress::default(),
+            &BrandSettings::default(),
             "m".into(),
             Utc::now(),
         )

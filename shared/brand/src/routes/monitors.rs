@@ -50,7 +50,7 @@ pub(super) async fn monitor(brand: &Brand, tenant: &str, id: &str) -> Result<Mon
     request_body = NewMonitor,
     responses(
         (status = 201, description = "The monitor", body = Monitor),
-        (status = 400, description = "An invalid field; `invalid_query` with `field` and `position` for a query syntax error", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An invalid field (`invalid_field` naming it, e.g. a `newsapi` or `x` source's `url` on a host the operator did not allow for the platform's credential); `invalid_query` with `field` and `position` for a query syntax error", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub(super) async fn create(
@@ -58,7 +58,13 @@ pub(super) async fn create(
     Extension(who): Extension<Principal>,
     ApiJson(new): ApiJson<NewMonitor>,
 ) -> Result<(StatusCode, Json<Monitor>), Problem> {
-    let created = validate(new, brand.egress, brand.ids.new_id(), brand.clock.now())?;
+    let created = validate(
+        new,
+        brand.egress,
+        &brand.settings,
+        brand.ids.new_id(),
+        brand.clock.now(),
+    )?;
     for (i, id) in created.competitors.iter().enumerate() {
         if brand.monitors().get(&who.tenant, id).await?.is_none() {
             return Err(invalid(

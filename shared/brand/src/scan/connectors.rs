@@ -4,8 +4,8 @@ use super::BrandSettings;
 use crate::monitors::{Monitor, SourceConfig, SourceKind};
 use crate::query::Query;
 use crate::sources::{
-    FeedSource, HACKERNEWS_BASE, HackerNewsSource, MastodonSource, NEWSAPI_BASE, NewsApiSource,
-    REDDIT_BASE, RedditSource, Source, SourceError, SourceHttp, X_BASE, XSource,
+    FeedSource, HACKERNEWS_BASE, HackerNewsSource, MastodonSource, NewsApiSource, REDDIT_BASE,
+    RedditSource, Source, SourceError, SourceHttp, XSource,
 };
 
 pub(crate) fn connector(
@@ -15,6 +15,15 @@ pub(crate) fn connector(
 ) -> Result<Box<dyn Source>, SourceError> {
     let http = http.clone();
     let base = |default: &str| config.url.clone().unwrap_or_else(|| default.to_string());
+    // The operator's credential goes to the configured API, or to the source's `url` only
+    // where the operator allows it: checked again here for monitors stored before the rule.
+    let credentialed_base = |api: &str| match &config.url {
+        Some(url) => settings
+            .check_source_url(config.kind, url)
+            .map(|()| url.clone())
+            .map_err(SourceError::Config),
+        None => Ok(api.to_string()),
+    };
     let secret = |value: &Option<String>, var: &str| {
         value
             .clone()
@@ -30,7 +39,7 @@ pub(crate) fn connector(
         }
         SourceKind::Newsapi => Box::new(NewsApiSource::new(
             http,
-            base(NEWSAPI_BASE),
+            credentialed_base(&settings.newsapi_base)?,
             secret(&settings.newsapi_key, "PLASMA_NEWSAPI_KEY")?,
         )),
         SourceKind::Hackernews => Box::new(HackerNewsSource::new(http, base(HACKERNEWS_BASE))),
@@ -45,7 +54,7 @@ pub(crate) fn connector(
         }
         SourceKind::X => Box::new(XSource::new(
             http,
-            base(X_BASE),
+            credentialed_base(&settings.x_base)?,
             secret(&settings.x_bearer, "PLASMA_X_BEARER_TOKEN")?,
         )),
     })

@@ -1,7 +1,8 @@
 //! Connector credentials, outbound behaviour and the sentiment model for scans, from the
 //! deployment's settings.
 
-use crate::sources::{HttpSettings, REDDIT_USER_AGENT};
+use super::MirrorHost;
+use crate::sources::{HttpSettings, NEWSAPI_BASE, REDDIT_USER_AGENT, X_BASE};
 use plasma_core::Llm;
 use plasma_http::outbound::Egress;
 use std::fmt;
@@ -14,6 +15,13 @@ pub struct BrandSettings {
     pub newsapi_key: Option<String>,
     /// X API v2 bearer token (`PLASMA_X_BEARER_TOKEN`); `x` sources fail without it.
     pub x_bearer: Option<String>,
+    /// Where NewsAPI's key goes (`PLASMA_NEWSAPI_BASE_URL`, default the public API).
+    pub newsapi_base: String,
+    /// Where X's bearer token goes (`PLASMA_X_API_BASE_URL`, default the public API).
+    pub x_base: String,
+    /// Further hosts a `newsapi` or `x` source's `url` may name, and so receive the
+    /// credential: the operator's proxies or mirrors (`PLASMA_CONNECTOR_MIRROR_HOSTS`).
+    pub mirror_hosts: Vec<MirrorHost>,
     /// Instance for `mastodon` sources that name none.
     pub mastodon_instance: String,
     /// Reddit asks for a descriptive user agent with a contact.
@@ -37,6 +45,9 @@ impl Default for BrandSettings {
         Self {
             newsapi_key: None,
             x_bearer: None,
+            newsapi_base: NEWSAPI_BASE.into(),
+            x_base: X_BASE.into(),
+            mirror_hosts: Vec::new(),
             mastodon_instance: "https://mastodon.social".into(),
             reddit_user_agent: REDDIT_USER_AGENT.into(),
             reddit_max_pages: 3,
@@ -67,6 +78,9 @@ impl fmt::Debug for BrandSettings {
         f.debug_struct("BrandSettings")
             .field("newsapi_key", &set(&self.newsapi_key))
             .field("x_bearer", &set(&self.x_bearer))
+            .field("newsapi_base", &self.newsapi_base)
+            .field("x_base", &self.x_base)
+            .field("mirror_hosts", &self.mirror_hosts)
             .field("mastodon_instance", &self.mastodon_instance)
             .field("reddit_user_agent", &self.reddit_user_agent)
             .field("reddit_max_pages", &self.reddit_max_pages)
