@@ -148,7 +148,6 @@ async fn the_development_sign_in_is_off_where_others_can_reach_the_runner() {
         )
         .await
         .unwrap();
-        assert_eq!(server.dev_signin(), allow_dev_signin);
         let url = server.url();
         let page = http
             .get(format!("{url}/app/signin"))
@@ -174,6 +173,7 @@ async fn the_development_sign_in_is_off_where_others_can_reach_the_runner() {
             let expected = if allow_dev_signin { 303 } else { 404 };
             assert_eq!(response.status(), expected, "as {host}");
         }
+        assert_eq!(server.dev_signin(), allow_dev_signin);
         server.stop().await.unwrap();
     }
 }
