@@ -47,6 +47,8 @@ mod openapi;
 mod rate_limit;
 #[path = "platform/research.rs"]
 mod research;
+#[path = "platform/security_agent.rs"]
+mod security_agent;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]
