@@ -51,6 +51,8 @@ mod research;
 mod security_connectors;
 #[path = "platform/security_host.rs"]
 mod security_host;
+#[path = "platform/security_agent.rs"]
+mod security_agent;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

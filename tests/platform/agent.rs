@@ -130,14 +130,12 @@ struct Remote {
     url: String,
 }
 
-async fn start_child(dir: &Path, fixture_url: &str, notify_url: &str) -> Remote {
+async fn start_child(dir: &Path, fixture_url: &str) -> Remote {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["agent::child_runner", "--exact", "--ignored", "--nocapture"])
         .env(CHILD_DIR, dir)
         .env("PLASMA_AGENT_HTTP_ALLOW", "127.0.0.1")
         .env("PLASMA_AGENT_ALLOW_PRIVATE", "true")
-        .env("PLASMA_NOTIFY_WEBHOOK_URL", notify_url)
-        .env("PLASMA_NOTIFY_WEBHOOK_SECRET", NOTIFY_SECRET)
         .env("FIXTURE", fixture_url)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -221,7 +219,7 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
     let (notify_url, notified) = receiver(StatusCode::OK).await;
     let (hook_url, lifecycle) = receiver(StatusCode::OK).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut runner = start_child(dir.path(), &fixture_url, &notify_url).await;
+    let mut runner = start_child(dir.path(), &fixture_url).await;
     let key = DevKey::load_or_create(dir.path()).unwrap();
     let admin = key.issue("acme", "ada", &["admin"], Ttl::hours(1), Utc::now());
     let http = Client::new();
@@ -237,6 +235,17 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
     .await;
     assert_eq!(status, 201, "{endpoint}");
     let hook_secret = endpoint["secret"].as_str().unwrap().to_owned();
+    // The tenant's own notify target and signing secret (kept across the restart).
+    let (status, notify) = json(
+        http.put(format!("{}/agent/settings/notify", runner.url))
+            .bearer_auth(&admin)
+            .json(&json!({"webhook_url": notify_url, "webhook_secret": NOTIFY_SECRET}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{notify}");
     for (title, content) in [
         (
             "Launch plan",
@@ -342,7 +351,7 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
 
     // A new process on the same data: once the dead runner's lease runs out it resumes
     // from the checkpoints and stops at the approval.
-    let runner = start_child(dir.path(), &fixture_url, &notify_url).await;
+    let runner = start_child(dir.path(), &fixture_url).await;
     let (status, again) = json(
         http.post(format!(
             "{}/agent/workflows/{workflow}/executions",

@@ -446,11 +446,13 @@ async fn every_control_flow_construct_ends_the_same_on_step_functions_and_embedd
             other => panic!("no expectation for {other}"),
         }
         if name == "approval" {
-            // Replay from `publish` with an edited draft: a fork on each engine (on Step
-            // Functions, a resume machine started with the edited context).
+            // Replay from `publish` with an edited decision, carried over by an approver: a
+            // fork on each engine (on Step Functions, a resume machine started with the
+            // edited context).
             let edit = || plasma_agent::ReplayBody {
                 from_step: "publish".into(),
                 state: json!({"steps": {"review": {"output": {"decision": "approved", "value": "edited", "by": "someone"}}}}),
+                carry_approvals: true,
             };
             let local_fork = embedded
                 .replay(TENANT, &starter(), &local_id, edit())

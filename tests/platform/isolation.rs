@@ -151,7 +151,33 @@ async fn every_route_keeps_tenants_apart() {
     .await;
     assert_eq!(status, 201, "{started}");
     let execution_id = started["execution_id"].as_str().unwrap().to_string();
+    let (status, notify) = json(
+        app.put("/agent/settings/notify")
+            .bearer_auth(&a)
+            .json(&json!({"webhook_url": "https://a-notify.example/hook", "slack_webhook_url": "https://hooks.slack.example/a-slack"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{notify}");
+    let (status, server) = json(
+        app.put("/agent/settings/mcp-servers/a-server")
+            .bearer_auth(&a)
+            .json(&json!({"url": "https://a-mcp.example/mcp", "bearer": "a-mcp-bearer"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{server}");
     let secrets_of_a = [
+        notify["webhook_secret"].as_str().unwrap().to_string(),
+        "a-notify.example".into(),
+        "a-slack".into(),
+        "a-server".into(),
+        "a-mcp.example".into(),
+        "a-mcp-bearer".into(),
         workflow_id.clone(),
         "a-workflow".into(),
         execution_id.clone(),
@@ -210,6 +236,7 @@ async fn every_route_keeps_tenants_apart() {
 
     let mut covered = 0;
     let mut destination_routes = Vec::new();
+    let mut mcp_server_routes = Vec::new();
     // Lists first: once B has probed A's ids, B's own audit log rightly holds the paths B sent.
     let mut probes = Vec::new();
     for spec in &specs {
@@ -239,6 +266,11 @@ async fn every_route_keeps_tenants_apart() {
         if spec.path == "/content/destinations/{destination}" {
             // Destinations are names every tenant has: B's requests address B's own.
             destination_routes.push(spec);
+            continue;
+        }
+        if spec.path == "/agent/settings/mcp-servers/{name}" {
+            // Server names are the tenant's own: B's requests address B's own.
+            mcp_server_routes.push(spec);
             continue;
         }
         if spec.path == "/research/graph/path" {
@@ -333,6 +365,26 @@ async fn every_route_keeps_tenants_apart() {
     )
     .await;
     assert_eq!(mine["items"][0]["destination"], "mastodon", "{mine}");
+    covered += 1;
+    assert_eq!(mcp_server_routes.len(), 2, "PUT and DELETE");
+    let (status, _) = json(
+        app.delete("/agent/settings/mcp-servers/a-server")
+            .bearer_auth(&b)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404, "B deletes A's MCP server");
+    let (_, mine) = json(
+        app.get("/agent/settings/mcp-servers")
+            .bearer_auth(&a)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(mine["items"][0]["name"], "a-server", "{mine}");
     covered += 1;
     assert!(covered >= 6, "the sweep covered only {covered} routes");
 

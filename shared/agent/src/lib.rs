@@ -7,10 +7,12 @@ pub mod engine;
 pub mod events;
 pub mod model;
 pub mod remote;
+mod replay;
 pub mod routes;
 mod service;
 pub mod step;
 pub mod store;
+pub mod tool_settings;
 
 pub use service::{
     AgentError, ApprovalBody, ExecutionView, FORK_KEY, PendingApproval, ReplayBody, StartBody,

@@ -103,9 +103,13 @@ pub struct Execution {
     pub round: u32,
     pub started_by: String,
     /// The starter's permissions (`research:read`, ...): tools run with these, so a workflow
-    /// can do no more than the person who started it.
+    /// can do no more than the person who started it. A retry narrows them to what the
+    /// person retrying also holds.
     #[serde(default)]
     pub permissions: Vec<String>,
+    /// Who retried the execution last: tools of the resumed part act as this subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retried_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// For optimistic concurrency on status changes.
@@ -179,6 +183,12 @@ pub struct Checkpoint {
 pub struct Starter {
     pub subject: String,
     pub permissions: Vec<String>,
+}
+
+impl Starter {
+    pub fn may(&self, permission: plasma_gateway::Permission) -> bool {
+        self.permissions.iter().any(|p| p == permission.as_str())
+    }
 }
 
 impl From<&plasma_gateway::Principal> for Starter {

@@ -73,6 +73,7 @@ impl From<AgentError> for Problem {
             )
             .with("errors", serde_json::to_value(&errors).unwrap_or_default()),
             AgentError::Conflict(detail) => Problem::conflict(detail),
+            AgentError::Forbidden(permission) => Problem::forbidden(permission.as_str()),
             AgentError::Port(e) => e.into(),
         }
     }
@@ -264,7 +265,7 @@ async fn cancel(
 #[utoipa::path(post, path = RETRY, tag = "agent", operation_id = "retryExecution",
     params(("id" = String, Path)),
     responses(
-        (status = 200, description = "Running again from the failed step", body = ExecutionView),
+        (status = 200, description = "Running again from the failed step, with only the permissions both the starter and the caller hold", body = ExecutionView),
         (status = 409, description = "It has not failed", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn retry(
@@ -272,15 +273,18 @@ async fn retry(
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<ExecutionView>, Problem> {
-    Ok(Json(agent.retry(&who.tenant, &id).await?))
+    Ok(Json(
+        agent.retry(&who.tenant, &Starter::from(&who), &id).await?,
+    ))
 }
 
 #[utoipa::path(post, path = REPLAY, tag = "agent", operation_id = "replayExecution",
     params(("id" = String, Path)),
     request_body = ReplayBody,
     responses(
-        (status = 201, description = "The fork: a new execution linked to this one", body = Started),
+        (status = 201, description = "The fork: a new execution linked to this one; it waits at an approval again when the edits change what that approval saw", body = Started),
         (status = 400, description = "Not a step of this execution", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`carry_approvals`, or an edit to an approval that did not run, needs `agent:approve`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn replay(
     State(agent): State<Agent>,

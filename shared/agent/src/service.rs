@@ -3,16 +3,16 @@
 
 use crate::Agent;
 use crate::events::Lifecycle;
-use crate::model::{Checkpoint, Execution, Fork, Starter, Status, StepStatus, Workflow};
+use crate::model::{Checkpoint, Execution, Starter, Status, StepStatus, Workflow};
 use crate::remote::{fork_machine_name, machine_name};
 use crate::store::Active;
 use plasma_core::{Condition, PortError};
 use plasma_workflow::{
-    ApprovalDecision, Decision, DefinitionError, Format, StepKind, compile_asl, compile_asl_from,
+    ApprovalDecision, Decision, DefinitionError, Format, compile_asl, compile_asl_from,
     parse_value, read_text,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,11 +25,15 @@ pub enum AgentError {
     Definition(Vec<DefinitionError>),
     #[error("{0}")]
     Conflict(String),
+    /// The caller lacks this permission for what the request asks (e.g. carrying approvals
+    /// over into a replay).
+    #[error("needs {0}")]
+    Forbidden(plasma_gateway::Permission),
     #[error(transparent)]
     Port(#[from] PortError),
 }
 
-fn invalid(field: &'static str, detail: impl Into<String>) -> AgentError {
+pub(crate) fn invalid(field: &'static str, detail: impl Into<String>) -> AgentError {
     AgentError::Invalid {
         field,
         detail: detail.into(),
@@ -72,6 +76,10 @@ pub struct ReplayBody {
     /// `steps.<id>.output` replaces what an earlier step returned.
     #[serde(default)]
     pub state: Value,
+    /// Inherit the parent's approvals even where the edits change what they saw. Needs
+    /// `agent:approve`; without it such an approval is asked again.
+    #[serde(default)]
+    pub carry_approvals: bool,
 }
 
 /// An execution with its step-by-step history.
@@ -85,7 +93,7 @@ pub struct ExecutionView {
 /// The key of the history entry that marks where a replayed execution forked; no step id
 /// can have parentheses.
 pub const FORK_KEY: &str = "(fork)";
-const INHERITED: &str = "inherited/";
+pub(crate) const INHERITED: &str = "inherited/";
 
 impl Agent {
     pub async fn save_workflow(
@@ -214,6 +222,7 @@ impl Agent {
             round: 0,
             started_by: who.subject.clone(),
             permissions: who.permissions.clone(),
+            retried_by: None,
             created_at: now,
             updated_at: now,
             revision: 0,
@@ -222,7 +231,7 @@ impl Agent {
         Ok((execution, true))
     }
 
-    async fn launch(&self, execution: &mut Execution) -> Result<(), AgentError> {
+    pub(crate) async fn launch(&self, execution: &mut Execution) -> Result<(), AgentError> {
         self.store.create_execution(execution).await?;
         match &self.machines {
             None => {
@@ -433,14 +442,22 @@ impl Agent {
     }
 
     /// Run a failed execution again from the step that failed: everything that finished
-    /// replays from its checkpoint.
-    pub async fn retry(&self, tenant: &str, id: &str) -> Result<ExecutionView, AgentError> {
+    /// replays from its checkpoint. The resumed part acts for `who` with only the permissions
+    /// both `who` and the execution's starter hold, so retrying borrows nobody's rights.
+    pub async fn retry(
+        &self,
+        tenant: &str,
+        who: &Starter,
+        id: &str,
+    ) -> Result<ExecutionView, AgentError> {
         let retried = self
             .set_status(tenant, id, |e| {
                 (e.status == Status::Failed).then(|| {
                     e.status = Status::Running;
                     e.error = None;
                     e.round += 1;
+                    e.permissions.retain(|p| who.permissions.contains(p));
+                    e.retried_by = Some(who.subject.clone());
                 })
             })
             .await?;
@@ -451,171 +468,6 @@ impl Agent {
         }
         self.store.poke(tenant, id).await?;
         self.execution(tenant, id).await
-    }
-
-    /// Fork `id` at `from_step`: a new execution, linked to its parent, that starts at that
-    /// step with the parent's context from just before it, edited by `state`.
-    pub async fn replay(
-        &self,
-        tenant: &str,
-        who: &Starter,
-        id: &str,
-        body: ReplayBody,
-    ) -> Result<Execution, AgentError> {
-        let parent = self.execution(tenant, id).await?;
-        let workflow = self
-            .store
-            .workflow_version(
-                tenant,
-                &parent.execution.workflow_id,
-                parent.execution.workflow_version,
-            )
-            .await?
-            .ok_or(AgentError::NotFound("the workflow"))?;
-        let from = body.from_step.as_str();
-        if !workflow.definition.steps.iter().any(|s| s.id == from) {
-            return Err(invalid(
-                "from_step",
-                format!("{from:?} is not a top-level step of {}", workflow.name),
-            ));
-        }
-        let state = match body.state {
-            Value::Null => Map::new(),
-            Value::Object(state) => state,
-            _ => {
-                return Err(invalid(
-                    "state",
-                    "must be an object with input and/or steps",
-                ));
-            }
-        };
-        // Steps of the top-level list only (on Step Functions, keys don't show nesting).
-        let top_level = |c: &&Checkpoint| {
-            !c.key.contains(['/', '[', '@'])
-                && c.key != FORK_KEY
-                && workflow.definition.steps.iter().any(|s| s.id == c.step)
-        };
-        let fork_point = parent
-            .steps
-            .iter()
-            .filter(top_level)
-            .find(|c| c.key == from || c.key.starts_with(&format!("{from}#")))
-            .ok_or_else(|| {
-                invalid(
-                    "from_step",
-                    format!("{from:?} has no checkpoint in this execution"),
-                )
-            })?
-            .started_at;
-        // What the parent had finished before the fork point: the context the fork starts with.
-        let before: Vec<&Checkpoint> = parent
-            .steps
-            .iter()
-            .filter(top_level)
-            .filter(|c| c.started_at < fork_point)
-            .filter(|c| !c.key.starts_with(INHERITED))
-            .collect();
-        let mut steps = match parent.execution.seed.as_ref().and_then(|s| s.get("steps")) {
-            Some(Value::Object(seeded)) => seeded.clone(),
-            _ => Map::new(),
-        };
-        for checkpoint in &before {
-            let kind = step_kind(&workflow.definition.steps, &checkpoint.step);
-            if matches!(kind, Some(StepKind::Wait(_) | StepKind::Choice(_))) {
-                continue;
-            }
-            match (checkpoint.status, &checkpoint.error) {
-                (StepStatus::Succeeded, _) => {
-                    steps.insert(
-                        checkpoint.step.clone(),
-                        json!({"output": checkpoint.output}),
-                    );
-                }
-                (StepStatus::Failed, Some(error)) if checkpoint.caught => {
-                    steps.insert(
-                        checkpoint.step.clone(),
-                        json!({"error": {"Error": error.error, "Cause": error.cause}}),
-                    );
-                }
-                _ => {}
-            }
-        }
-        if let Some(edits) = state.get("steps") {
-            let Value::Object(edits) = edits else {
-                return Err(invalid("state.steps", "must be an object of step ids"));
-            };
-            for (step, value) in edits {
-                steps.insert(step.clone(), value.clone());
-            }
-        }
-        let input = state
-            .get("input")
-            .cloned()
-            .unwrap_or_else(|| parent.execution.input.clone());
-        let seed = json!({"input": input, "steps": steps});
-        let now = self.clock.now();
-        let mut child = Execution {
-            remote_arn: None,
-            id: format!("ex_{}", self.ids.new_id()),
-            tenant: tenant.into(),
-            workflow_id: workflow.id.clone(),
-            workflow_name: workflow.name.clone(),
-            workflow_version: workflow.version,
-            status: Status::Running,
-            input,
-            output: None,
-            error: None,
-            parent: Some(Fork {
-                execution: id.into(),
-                step: from.into(),
-            }),
-            start_at: Some(from.into()),
-            seed: Some(seed.clone()),
-            idempotency_key: None,
-            round: 0,
-            started_by: who.subject.clone(),
-            permissions: who.permissions.clone(),
-            created_at: now,
-            updated_at: now,
-            revision: 0,
-        };
-        // The history starts with what the parent did before the fork, then the fork itself.
-        for checkpoint in before {
-            let mut inherited = checkpoint.clone();
-            inherited.key = format!("{INHERITED}{}", checkpoint.key);
-            inherited.status = StepStatus::Inherited;
-            if let Some(edited) = state.get("steps").and_then(|s| s.get(&checkpoint.step)) {
-                inherited.output = edited.get("output").cloned();
-            }
-            self.store
-                .put_checkpoint(tenant, &child.id, &inherited, Condition::None)
-                .await?;
-        }
-        let marker = Checkpoint {
-            key: FORK_KEY.into(),
-            step: from.into(),
-            kind: "fork".into(),
-            status: StepStatus::Succeeded,
-            tool: None,
-            input: Some(Value::Object(state)),
-            output: Some(json!({"parent": id, "from_step": from, "context": seed})),
-            error: None,
-            caught: false,
-            attempt: 1,
-            round: 0,
-            earlier_errors: Vec::new(),
-            started_at: now,
-            finished_at: Some(now),
-            wake_at: None,
-            prompt: None,
-            task_token: None,
-            duration_ms: Some(0),
-        };
-        self.store
-            .put_checkpoint(tenant, &child.id, &marker, Condition::None)
-            .await?;
-        self.launch(&mut child).await?;
-        Ok(child)
     }
 
     /// Approvals waiting for a person, across the tenant's recent executions.
@@ -659,8 +511,4 @@ pub struct PendingApproval {
     pub requested_at: chrono::DateTime<chrono::Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-fn step_kind<'a>(steps: &'a [plasma_workflow::Step], id: &str) -> Option<&'a StepKind> {
-    steps.iter().find(|s| s.id == id).map(|s| &s.kind)
 }

@@ -64,6 +64,18 @@ pub async fn handle(agent: &Agent, event: StepEvent) -> Result<Value, ToolFailur
         .await
         .map_err(internal)?
         .ok_or_else(|| failure("States.Runtime", format!("no execution {id}")))?;
+    if event.kind == StepKind::Tool
+        && let Some(replayed) = agent
+            .store
+            .checkpoint(&tenant, &id, &event.step)
+            .await
+            .map_err(internal)?
+            .filter(|c| c.status == StepStatus::Inherited)
+    {
+        // A fork that asks an approval again replays the steps after it up to its fork
+        // point from their checkpoints rather than running them.
+        return Ok(replayed.output.unwrap_or(Value::Null));
+    }
     let input = event.input.clone().unwrap_or_else(|| json!({}));
     let key = run_key(&event.step, &input);
     let now = agent.clock.now();

@@ -338,7 +338,7 @@ async fn a_rejection_fails_through_the_choice_and_retry_reruns_only_the_failed_s
     assert_eq!(failed.execution.status, Status::Failed);
     assert_eq!(failed.execution.error.as_ref().unwrap().error, "Flaky");
     h.counting.failing.store(false, Ordering::SeqCst);
-    h.agent.retry(TENANT, &id).await.unwrap();
+    h.agent.retry(TENANT, &starter(), &id).await.unwrap();
     let done = h.drive(&id).await;
     assert_eq!(done.execution.status, Status::Succeeded, "{done:?}");
     assert_eq!(
@@ -366,12 +366,33 @@ async fn replay_forks_a_linked_execution_from_a_checkpoint_with_edited_state() {
     h.drive(&id).await;
     let calls = h.counting.calls.load(Ordering::SeqCst);
 
+    // The edit changes what the review saw: the fork asks it again before going on.
     let edit = ReplayBody {
         from_step: "route".into(),
         state: json!({"steps": {"draft": {"output": {"echo": {"draft": "edited"}}}}}),
+        carry_approvals: false,
     };
     let child = h.agent.replay(TENANT, &starter(), &id, edit).await.unwrap();
     assert_eq!(child.parent.as_ref().unwrap().execution, id);
+    let paused = h.drive(&child.id).await;
+    assert_eq!(
+        paused.execution.status,
+        Status::WaitingApproval,
+        "{paused:?}"
+    );
+    let asked = paused.steps.iter().find(|c| c.key == "review").unwrap();
+    assert_eq!(
+        asked.input.as_ref().unwrap()["draft"]["echo"],
+        json!({"draft": "edited"})
+    );
+    let body = ApprovalBody {
+        decision: Decision::Approved,
+        value: None,
+    };
+    h.agent
+        .decide(TENANT, "editor-2", &child.id, "review", body)
+        .await
+        .unwrap();
     let view = h.drive(&child.id).await;
     assert_eq!(view.execution.status, Status::Succeeded, "{view:?}");
     let out = view.execution.output.unwrap();
@@ -379,9 +400,30 @@ async fn replay_forks_a_linked_execution_from_a_checkpoint_with_edited_state() {
         out["steps"]["publish"]["output"]["echo"],
         json!({"publish": "edited"})
     );
-    assert_eq!(out["steps"]["review"]["output"]["decision"], "approved");
-    // Only publish ran in the fork; draft and review were inherited.
+    assert_eq!(out["steps"]["review"]["output"]["by"], "editor-2");
+    // Only publish ran in the fork; draft was inherited.
     assert_eq!(h.counting.calls.load(Ordering::SeqCst), calls + 1);
+    let keys: Vec<&str> = view.steps.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "inherited/draft",
+            crate::FORK_KEY,
+            "review",
+            "route",
+            "publish"
+        ]
+    );
+
+    // Unedited, the fork inherits the decision and goes straight on.
+    let same = ReplayBody {
+        from_step: "route".into(),
+        state: Value::Null,
+        carry_approvals: false,
+    };
+    let child = h.agent.replay(TENANT, &starter(), &id, same).await.unwrap();
+    let view = h.drive(&child.id).await;
+    assert_eq!(view.execution.status, Status::Succeeded, "{view:?}");
     let keys: Vec<&str> = view.steps.iter().map(|c| c.key.as_str()).collect();
     assert_eq!(
         keys,
@@ -393,6 +435,16 @@ async fn replay_forks_a_linked_execution_from_a_checkpoint_with_edited_state() {
             "publish"
         ]
     );
+    // Carrying approvals over needs agent:approve.
+    let carry = ReplayBody {
+        from_step: "route".into(),
+        state: Value::Null,
+        carry_approvals: true,
+    };
+    assert!(matches!(
+        h.agent.replay(TENANT, &starter(), &id, carry).await,
+        Err(crate::AgentError::Forbidden(_))
+    ));
     let parent = h.agent.execution(TENANT, &id).await.unwrap();
     assert_eq!(
         parent.execution.output.unwrap()["steps"]["publish"]["output"]["echo"],

@@ -10,7 +10,7 @@ use plasma_agent::store::Store;
 use plasma_agent::{Agent, AgentSettings, ToolBox};
 use plasma_core::{Completion, CompletionOutput, Llm, PortError, PortResult};
 use plasma_mcp::{Caller, ToolError, ToolHost};
-use plasma_tools::{Tool, ToolCall, ToolFailure, ToolSettings};
+use plasma_tools::{TenantTools, Tool, ToolCall, ToolFailure, ToolSettings};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -38,7 +38,7 @@ pub fn agent(platform: &Platform, settings: AgentSettings, tools: &ToolSettings)
         Some(llm) => llm.clone(),
         None => Arc::new(NoLlm),
     };
-    for (name, tool) in plasma_tools::tools(tools, llm) {
+    for (name, tool) in plasma_tools::tools(tools, llm, tenant_tools(platform)) {
         toolbox.insert(name.into(), tool);
     }
     Agent::new(
@@ -49,6 +49,15 @@ pub fn agent(platform: &Platform, settings: AgentSettings, tools: &ToolSettings)
         platform.ids.clone(),
         toolbox,
         settings,
+    )
+}
+
+/// Each tenant's `notify` targets and MCP servers, sealed with the platform's cipher.
+pub fn tenant_tools(platform: &Platform) -> TenantTools {
+    TenantTools::new(
+        platform.items.clone(),
+        platform.cipher.clone(),
+        platform.clock.clone(),
     )
 }
 
@@ -70,7 +79,8 @@ impl Tool for HostTool {
             .ok_or_else(|| ToolFailure::new("Tool.Failed", "the execution is gone"))?;
         let caller = Caller {
             tenant: call.tenant.clone(),
-            subject: execution.started_by,
+            // The resumed part of a retried execution acts for whoever retried it.
+            subject: execution.retried_by.unwrap_or(execution.started_by),
             permissions: execution.permissions,
         };
         self.host

@@ -30,6 +30,7 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
     let api = plasma_brand::routes::routes(api, platform.brand.clone());
     let api = plasma_research::routes::routes(api, platform.research.clone());
     let api = plasma_agent::routes::routes(api, platform.agent.clone());
+    let api = plasma_agent::tool_settings::routes(api, crate::agent::tenant_tools(platform));
     let mcp = crate::mcp::router(platform);
     let mut api = plasma_content::routes::routes(api, platform.content.clone())
         .authenticated(

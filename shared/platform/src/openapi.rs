@@ -54,6 +54,7 @@ pub fn build(specs: &[RouteSpec], local: bool) -> utoipa::openapi::OpenApi {
     doc.merge(plasma_research::routes::ResearchDoc::openapi());
     doc.merge(plasma_content::routes::ContentDoc::openapi());
     doc.merge(plasma_agent::routes::AgentApi::openapi());
+    doc.merge(plasma_agent::tool_settings::ToolSettingsApi::openapi());
     if local {
         doc.merge(LocalDoc::openapi());
     }

@@ -19,8 +19,12 @@ pub const LLM_FAILED: &str = "Llm.Failed";
 pub const LLM_INVALID_REQUEST: &str = "Llm.InvalidRequest";
 /// The deployment has no model behind the LLM port.
 pub const LLM_NOT_CONFIGURED: &str = "Llm.NotConfigured";
-/// The channel asked for has no URL (or secret) configured.
+/// The channel asked for has no URL (or secret) configured, or the tenant no settings.
 pub const NOTIFY_NOT_CONFIGURED: &str = "Notify.NotConfigured";
+/// The tenant has no MCP servers of its own (and the operator's are not offered).
+pub const MCP_NOT_CONFIGURED: &str = "Mcp.NotConfigured";
+/// The tool's own settings could not be read (storage or key trouble); retrying may help.
+pub const TOOL_FAILED: &str = "Tool.Failed";
 /// The server name is not among the configured MCP servers.
 pub const MCP_UNKNOWN_SERVER: &str = "Mcp.UnknownServer";
 /// The remote tool ran and reported a failure (`isError`); the cause holds its text.

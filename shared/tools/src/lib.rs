@@ -6,8 +6,8 @@
 //! | --- | --- | --- |
 //! | `http.request` | [`HttpRequest`] | hosts in `PLASMA_AGENT_HTTP_ALLOW` |
 //! | `llm.complete` | [`LlmComplete`] | the platform's [`Llm`] |
-//! | `notify` | [`Notify`] | `PLASMA_SLACK_WEBHOOK_URL` and/or `PLASMA_NOTIFY_WEBHOOK_URL` + `_SECRET` |
-//! | `mcp.call` | [`McpCall`] | `PLASMA_MCP_SERVERS` |
+//! | `notify` | [`Notify`] | the tenant's settings ([`TenantTools`], `PUT /agent/settings/notify`) |
+//! | `mcp.call` | [`McpCall`] | the tenant's servers (`PUT /agent/settings/mcp-servers/{name}`) |
 //! | `browser.fetch`, `browser.screenshot` | [`BrowserFetch`], [`BrowserScreenshot`] | `PLASMA_CHROMIUM_PATH` |
 //!
 //! Every tool is always registered; one whose setting is missing fails its calls with a
@@ -23,6 +23,10 @@
 //! - `PLASMA_AGENT_ALLOW_PRIVATE`: `true` lets every tool reach loopback, private and
 //!   link-local addresses (local development and tests). Off, the SSRF guard refuses them,
 //!   including names that resolve to them.
+//! - `PLASMA_TOOLS_OPERATOR_DEFAULTS`: `true` lets a tenant without settings of its own use
+//!   the operator's `notify` targets and MCP servers below. Off (the default), those
+//!   settings serve no tenant: the operator's signing secret and bearer tokens would
+//!   otherwise work for whatever any tenant's workflow sends.
 //! - `PLASMA_SLACK_WEBHOOK_URL`: a Slack incoming-webhook URL for `notify` `slack`.
 //! - `PLASMA_NOTIFY_WEBHOOK_URL`, `PLASMA_NOTIFY_WEBHOOK_SECRET` (`whsec_<base64>`): the default
 //!   target and the Standard Webhooks signing secret for `notify` `webhook`.
@@ -34,7 +38,7 @@
 //!
 //! Failure names are in [`errors`]: `Tool.InvalidInput`, `States.Timeout`, `Http.Forbidden`,
 //! `Http.Network`, `Http.Status.<code>`, `Llm.Failed`, `Llm.InvalidRequest`,
-//! `Llm.NotConfigured`, `Notify.NotConfigured`, `Mcp.UnknownServer`, `Mcp.ToolError`,
+//! `Llm.NotConfigured`, `Notify.NotConfigured`, `Mcp.NotConfigured`, `Mcp.UnknownServer`, `Mcp.ToolError`,
 //! `Mcp.RpcError`, `Mcp.Unauthorized`, `Mcp.Transport`, `Browser.NotConfigured`,
 //! `Browser.NavigationFailed`, `Browser.Failed`.
 
@@ -47,6 +51,7 @@ mod mcp_call;
 mod net;
 mod notify;
 mod settings;
+pub mod tenant;
 
 pub use allow::HostAllowlist;
 pub use browser::{BrowserFetch, BrowserScreenshot, BrowserSettings};
@@ -55,6 +60,7 @@ pub use llm::LlmComplete;
 pub use mcp_call::McpCall;
 pub use notify::{Notify, NotifySettings};
 pub use settings::{SettingsError, ToolSettings};
+pub use tenant::TenantTools;
 
 use async_trait::async_trait;
 use plasma_core::Llm;
@@ -110,8 +116,13 @@ pub trait Tool: Send + Sync {
     async fn call(&self, call: ToolCall) -> Result<Value, ToolFailure>;
 }
 
-/// Every tool in this crate, keyed by the name workflows call it by.
-pub fn tools(settings: &ToolSettings, llm: Arc<dyn Llm>) -> Vec<(&'static str, Arc<dyn Tool>)> {
+/// Every tool in this crate, keyed by the name workflows call it by; `notify` and `mcp.call`
+/// use each tenant's own settings from `tenants`.
+pub fn tools(
+    settings: &ToolSettings,
+    llm: Arc<dyn Llm>,
+    tenants: TenantTools,
+) -> Vec<(&'static str, Arc<dyn Tool>)> {
     vec![
         (
             HttpRequest::NAME,
@@ -120,14 +131,21 @@ pub fn tools(settings: &ToolSettings, llm: Arc<dyn Llm>) -> Vec<(&'static str, A
         (LlmComplete::NAME, Arc::new(LlmComplete::new(llm))),
         (
             Notify::NAME,
-            Arc::new(Notify::new(
-                settings.notify.clone(),
-                HostAllowlist::new(&settings.http.allow_hosts),
-            )),
+            Arc::new(
+                Notify::new(
+                    settings.notify.clone(),
+                    HostAllowlist::new(&settings.http.allow_hosts),
+                )
+                .per_tenant(tenants.clone(), settings.operator_defaults),
+            ),
         ),
         (
             McpCall::NAME,
-            Arc::new(McpCall::new(settings.mcp_servers.clone())),
+            Arc::new(McpCall::new(settings.mcp_servers.clone()).per_tenant(
+                tenants,
+                settings.http.egress,
+                settings.operator_defaults,
+            )),
         ),
         (
             BrowserFetch::NAME,

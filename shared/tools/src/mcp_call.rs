@@ -1,8 +1,10 @@
-//! `mcp.call`: a tool on an external MCP server the operator configured.
+//! `mcp.call`: a tool on an external MCP server the tenant configured.
 
 use crate::net::url_failure;
+use crate::tenant::TenantTools;
 use crate::{Tool, ToolCall, ToolFailure, errors, input};
 use async_trait::async_trait;
+use plasma_http::outbound::Egress;
 use plasma_mcp::{ClientError, McpClient, RemoteServer};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,22 +17,69 @@ use std::collections::BTreeMap;
 /// Output: the tool's structured content when it sent one, else its text content (joined);
 /// a listing is `{ "tools": [{ "name", "title", "description", "input_schema" }] }`.
 ///
+/// The servers are the tenant's own (`PUT /agent/settings/mcp-servers/{name}`); the
+/// operator's (`PLASMA_MCP_SERVERS`) serve a tenant without servers of its own only when the
+/// operator opted in ([`McpCall::per_tenant`]), since their bearer tokens are the operator's.
+///
 /// Each call opens a session (bounded by the server's timeout), makes the one request and
 /// closes it, so nothing is held between steps.
 ///
-/// Errors: `Tool.InvalidInput`; `Mcp.UnknownServer`; `Mcp.ToolError` (the tool ran and
+/// Errors: `Tool.InvalidInput`; `Mcp.NotConfigured` (the tenant has no servers);
+/// `Mcp.UnknownServer`; `Mcp.ToolError` (the tool ran and
 /// reported failure: the cause is its text); `Mcp.RpcError` (unknown tool, arguments the
 /// server refused); `Mcp.Unauthorized`; `States.Timeout`; `Http.Forbidden` (the server's URL
 /// is a private address without private egress); `Mcp.Transport`.
 pub struct McpCall {
     servers: BTreeMap<String, RemoteServer>,
+    tenants: Option<(TenantTools, Egress)>,
+    operator_defaults: bool,
 }
 
 impl McpCall {
     pub const NAME: &'static str = "mcp.call";
 
+    /// With the operator's servers for every call.
     pub fn new(servers: BTreeMap<String, RemoteServer>) -> Self {
-        Self { servers }
+        Self {
+            servers,
+            tenants: None,
+            operator_defaults: true,
+        }
+    }
+
+    /// Each tenant's own servers, reached under `egress`; the operator's only for a tenant
+    /// without servers, and only when `operator_defaults` (`PLASMA_TOOLS_OPERATOR_DEFAULTS`).
+    pub fn per_tenant(
+        mut self,
+        tenants: TenantTools,
+        egress: Egress,
+        operator_defaults: bool,
+    ) -> Self {
+        self.tenants = Some((tenants, egress));
+        self.operator_defaults = operator_defaults;
+        self
+    }
+
+    async fn servers(&self, tenant: &str) -> Result<BTreeMap<String, RemoteServer>, ToolFailure> {
+        let own = match &self.tenants {
+            Some((tenants, egress)) => tenants
+                .mcp_servers(tenant, *egress)
+                .await
+                .map_err(|e| ToolFailure::new(errors::TOOL_FAILED, e.to_string()))?,
+            None => BTreeMap::new(),
+        };
+        if !own.is_empty() {
+            return Ok(own);
+        }
+        if self.operator_defaults && !self.servers.is_empty() {
+            return Ok(self.servers.clone());
+        }
+        Err(ToolFailure::new(
+            errors::MCP_NOT_CONFIGURED,
+            format!(
+                "the tenant {tenant} has no MCP servers: an admin adds them with PUT /agent/settings/mcp-servers/{{name}}"
+            ),
+        ))
     }
 }
 
@@ -49,18 +98,15 @@ struct Input {
 impl Tool for McpCall {
     async fn call(&self, call: ToolCall) -> Result<Value, ToolFailure> {
         let input: Input = input(Self::NAME, call.input)?;
-        let server = self.servers.get(&input.server).ok_or_else(|| {
-            let known: Vec<&str> = self.servers.keys().map(String::as_str).collect();
+        let servers = self.servers(&call.tenant).await?;
+        let server = servers.get(&input.server).ok_or_else(|| {
+            let known: Vec<&str> = servers.keys().map(String::as_str).collect();
             ToolFailure::new(
                 errors::MCP_UNKNOWN_SERVER,
                 format!(
-                    "no MCP server named {:?} is configured (known: {}; see PLASMA_MCP_SERVERS)",
+                    "no MCP server named {:?} is configured (known: {})",
                     input.server,
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
+                    known.join(", ")
                 ),
             )
         })?;

@@ -1,7 +1,9 @@
-//! `notify`: a message to Slack or a signed webhook.
+//! `notify`: a message to Slack or a signed webhook, with the tenant's own targets and
+//! signing secret.
 
 use crate::allow::HostAllowlist;
 use crate::net::{send_failure, status_failure, url_failure};
+use crate::tenant::{NotifyTargets, TenantTools};
 use crate::{Tool, ToolCall, ToolFailure, errors, input};
 use async_trait::async_trait;
 use plasma_http::outbound::{self, Egress};
@@ -10,6 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
+/// The operator's targets (`PLASMA_SLACK_WEBHOOK_URL`, ...) and the client's policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifySettings {
     /// A Slack incoming-webhook URL (`https://hooks.slack.com/services/...`).
@@ -36,6 +39,11 @@ impl Default for NotifySettings {
 
 /// `notify`.
 ///
+/// Targets and the signing secret are the tenant's own (`PUT /agent/settings/notify`); the
+/// operator's settings serve a tenant without its own only when the operator opted in
+/// ([`Notify::per_tenant`]). Otherwise the operator's signing secret would sign whatever any
+/// tenant's workflow asks it to.
+///
 /// Input, one of:
 /// - `{ "channel": "slack", "text": "...", "blocks": [...] }` (`blocks` optional, Block Kit):
 ///   POSTs `{"text", "blocks"}` to the configured Slack incoming webhook.
@@ -49,32 +57,70 @@ impl Default for NotifySettings {
 ///
 /// Output: `{ "channel", "status" }`, plus `"id"` (the `webhook-id`) for webhooks.
 ///
-/// Errors: `Tool.InvalidInput`; `Notify.NotConfigured` (no Slack URL, no webhook URL, or no
-/// secret); `Http.Forbidden`; `Http.Status.<code>`; `States.Timeout`; `Http.Network`.
+/// Errors: `Tool.InvalidInput`; `Notify.NotConfigured` (no settings for the tenant, or no
+/// Slack URL, no webhook URL, or no secret); `Http.Forbidden`; `Http.Status.<code>`;
+/// `States.Timeout`; `Http.Network`; `Tool.Failed` (the settings could not be read).
 pub struct Notify {
     settings: NotifySettings,
     allow: HostAllowlist,
     client: reqwest::Client,
+    tenants: Option<TenantTools>,
+    operator_defaults: bool,
 }
 
 impl Notify {
     pub const NAME: &'static str = "notify";
     const DEFAULT_EVENT: &'static str = "workflow.notification";
 
-    /// `allow` limits the `url` a webhook input may name; the configured URLs are trusted.
+    /// With the operator's targets for every call. `allow` limits the `url` a webhook input
+    /// may name; the configured URLs are trusted (the egress guard still applies).
     pub fn new(settings: NotifySettings, allow: HostAllowlist) -> Self {
         Self {
             client: outbound::client(settings.egress, settings.timeout),
             settings,
             allow,
+            tenants: None,
+            operator_defaults: true,
         }
     }
 
-    async fn slack(&self, input: SlackInput) -> Result<Value, ToolFailure> {
-        let url = self.settings.slack_webhook_url.as_deref().ok_or_else(|| {
+    /// Each tenant's own targets; the operator's only for a tenant without settings, and
+    /// only when `operator_defaults` (`PLASMA_TOOLS_OPERATOR_DEFAULTS`).
+    pub fn per_tenant(mut self, tenants: TenantTools, operator_defaults: bool) -> Self {
+        self.tenants = Some(tenants);
+        self.operator_defaults = operator_defaults;
+        self
+    }
+
+    async fn targets(&self, tenant: &str) -> Result<NotifyTargets, ToolFailure> {
+        let own = match &self.tenants {
+            Some(tenants) => tenants
+                .notify(tenant)
+                .await
+                .map_err(|e| ToolFailure::new(errors::TOOL_FAILED, e.to_string()))?,
+            None => None,
+        };
+        match own {
+            Some(targets) => Ok(targets),
+            None if self.operator_defaults => Ok(NotifyTargets {
+                slack_webhook_url: self.settings.slack_webhook_url.clone(),
+                webhook_url: self.settings.webhook_url.clone(),
+                webhook_secret: self.settings.webhook_secret.clone(),
+            }),
+            None => Err(ToolFailure::new(
+                errors::NOTIFY_NOT_CONFIGURED,
+                format!(
+                    "the tenant {tenant} has no notify settings: an admin sets them with PUT /agent/settings/notify"
+                ),
+            )),
+        }
+    }
+
+    async fn slack(&self, input: SlackInput, targets: NotifyTargets) -> Result<Value, ToolFailure> {
+        let url = targets.slack_webhook_url.as_deref().ok_or_else(|| {
             ToolFailure::new(
                 errors::NOTIFY_NOT_CONFIGURED,
-                "no Slack webhook is configured (set PLASMA_SLACK_WEBHOOK_URL)",
+                "no Slack webhook is configured (slack_webhook_url in PUT /agent/settings/notify; PLASMA_SLACK_WEBHOOK_URL for operator defaults)",
             )
         })?;
         if input.text.trim().is_empty() {
@@ -101,11 +147,16 @@ impl Notify {
         Ok(json!({ "channel": "slack", "status": response.status().as_u16() }))
     }
 
-    async fn webhook(&self, input: WebhookInput, call: &ToolCall) -> Result<Value, ToolFailure> {
+    async fn webhook(
+        &self,
+        input: WebhookInput,
+        call: &ToolCall,
+        targets: NotifyTargets,
+    ) -> Result<Value, ToolFailure> {
         let not_configured = |what: &str| ToolFailure::new(errors::NOTIFY_NOT_CONFIGURED, what);
-        let secret = self.settings.webhook_secret.as_deref().ok_or_else(|| {
+        let secret = targets.webhook_secret.as_deref().ok_or_else(|| {
             not_configured(
-                "no webhook signing secret is configured (set PLASMA_NOTIFY_WEBHOOK_SECRET)",
+                "no webhook signing secret is configured (PUT /agent/settings/notify; PLASMA_NOTIFY_WEBHOOK_SECRET for operator defaults)",
             )
         })?;
         let url = match &input.url {
@@ -117,9 +168,9 @@ impl Notify {
                 url
             }
             None => {
-                let configured = self.settings.webhook_url.as_deref().ok_or_else(|| {
+                let configured = targets.webhook_url.as_deref().ok_or_else(|| {
                     not_configured(
-                        "no webhook URL is configured (set PLASMA_NOTIFY_WEBHOOK_URL) and the input names no url",
+                        "no webhook URL is configured (PUT /agent/settings/notify; PLASMA_NOTIFY_WEBHOOK_URL for operator defaults) and the input names no url",
                     )
                 })?;
                 outbound::check_url(self.settings.egress, configured).map_err(url_failure)?
@@ -131,9 +182,12 @@ impl Notify {
             ))
         })?;
         let now = chrono::Utc::now();
+        // The tenant is named in what is signed, so a receiver serving several tenants (or
+        // trusting an operator-wide secret) can tell whose workflow sent it.
         let body = json!({
             "type": input.event.as_deref().unwrap_or(Self::DEFAULT_EVENT),
             "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "tenant": call.tenant,
             "data": input.payload,
         })
         .to_string();
@@ -200,10 +254,15 @@ impl Tool for Notify {
         };
         let channel = fields.remove("channel");
         match channel.as_ref().and_then(Value::as_str) {
-            Some("slack") => self.slack(input(Self::NAME, Value::Object(fields))?).await,
+            Some("slack") => {
+                let slack = input(Self::NAME, Value::Object(fields))?;
+                let targets = self.targets(&call.tenant).await?;
+                self.slack(slack, targets).await
+            }
             Some("webhook") => {
                 let webhook = input(Self::NAME, Value::Object(fields))?;
-                self.webhook(webhook, &call).await
+                let targets = self.targets(&call.tenant).await?;
+                self.webhook(webhook, &call, targets).await
             }
             _ => Err(ToolFailure::invalid(
                 "notify: channel must be \"slack\" or \"webhook\"",

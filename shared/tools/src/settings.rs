@@ -18,6 +18,10 @@ pub struct ToolSettings {
     pub notify: NotifySettings,
     pub mcp_servers: BTreeMap<String, RemoteServer>,
     pub browser: BrowserSettings,
+    /// `notify` and `mcp.call` fall back to the operator's targets, secret and servers for a
+    /// tenant without settings of its own (`PLASMA_TOOLS_OPERATOR_DEFAULTS`); off, such a
+    /// tenant's calls fail with `*.NotConfigured`.
+    pub operator_defaults: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,21 +51,21 @@ impl ToolSettings {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let allow_private = match var("PLASMA_AGENT_ALLOW_PRIVATE").as_deref() {
-            None => false,
+        let flag = |variable: &'static str| match var(variable).as_deref() {
+            None => Ok(false),
             Some(v) if ["1", "true", "yes", "on"].contains(&v.to_ascii_lowercase().as_str()) => {
-                true
+                Ok(true)
             }
             Some(v) if ["0", "false", "no", "off"].contains(&v.to_ascii_lowercase().as_str()) => {
-                false
+                Ok(false)
             }
-            Some(v) => {
-                return Err(SettingsError {
-                    variable: "PLASMA_AGENT_ALLOW_PRIVATE",
-                    problem: format!("expected true or false, not {v:?}"),
-                });
-            }
+            Some(v) => Err(SettingsError {
+                variable,
+                problem: format!("expected true or false, not {v:?}"),
+            }),
         };
+        let allow_private = flag("PLASMA_AGENT_ALLOW_PRIVATE")?;
+        let operator_defaults = flag("PLASMA_TOOLS_OPERATOR_DEFAULTS")?;
         let egress = Egress { allow_private };
         let allow_hosts = var("PLASMA_AGENT_HTTP_ALLOW")
             .map(|v| {
@@ -90,6 +94,7 @@ impl ToolSettings {
                 ..NotifySettings::default()
             },
             mcp_servers,
+            operator_defaults,
             browser: BrowserSettings {
                 chromium: var("PLASMA_CHROMIUM_PATH").map(PathBuf::from),
                 egress,
@@ -173,8 +178,10 @@ mod tests {
                     "search": {"url": "https://search.example/mcp"}}"#,
             ),
             ("PLASMA_CHROMIUM_PATH", "/usr/bin/chromium"),
+            ("PLASMA_TOOLS_OPERATOR_DEFAULTS", "true"),
         ]))
         .unwrap();
+        assert!(settings.operator_defaults);
         assert_eq!(
             settings.http.allow_hosts,
             ["api.example.com", "*.hooks.dev"]
@@ -212,6 +219,7 @@ mod tests {
     fn bad_values_name_their_variable() {
         for (name, value) in [
             ("PLASMA_AGENT_ALLOW_PRIVATE", "maybe"),
+            ("PLASMA_TOOLS_OPERATOR_DEFAULTS", "sometimes"),
             ("PLASMA_MCP_SERVERS", "[1]"),
             (
                 "PLASMA_MCP_SERVERS",

@@ -203,7 +203,8 @@ impl AgentMutation {
         view.map(Json).map_err(|e| error(e.into()))
     }
 
-    /// Run a failed execution again from its failed step.
+    /// Run a failed execution again from its failed step, with only the permissions both
+    /// its starter and the caller hold.
     async fn retry_agent_execution(
         &self,
         ctx: &Context<'_>,
@@ -218,17 +219,27 @@ impl AgentMutation {
         )
         .await?;
         let platform = ctx.data::<Platform>()?;
-        let view = platform.agent.retry(&caller.principal.tenant, &id).await;
+        let view = platform
+            .agent
+            .retry(
+                &caller.principal.tenant,
+                &Starter::from(&caller.principal),
+                &id,
+            )
+            .await;
         view.map(Json).map_err(|e| error(e.into()))
     }
 
     /// Fork an execution at a top-level step with edited state; returns the new execution.
+    /// An approval whose view the edits change is asked again, unless an `agent:approve`
+    /// holder sets `carryApprovals`.
     async fn replay_agent_execution(
         &self,
         ctx: &Context<'_>,
         id: String,
         from_step: String,
         state: Option<Json<Value>>,
+        carry_approvals: Option<bool>,
     ) -> async_graphql::Result<Json<Execution>> {
         let caller = authorize(
             ctx,
@@ -242,6 +253,7 @@ impl AgentMutation {
         let body = ReplayBody {
             from_step,
             state: state.map(|j| j.0).unwrap_or(Value::Null),
+            carry_approvals: carry_approvals.unwrap_or(false),
         };
         let child = platform
             .agent

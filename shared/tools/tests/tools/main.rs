@@ -8,3 +8,4 @@ mod mcp_call;
 mod notify;
 mod registry;
 mod support;
+mod tenant;
