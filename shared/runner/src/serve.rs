@@ -121,7 +121,12 @@ impl Server {
             oidc: options.oidc,
             secure_cookies: false,
         });
-        let app = upload::routes(embedded.clone()).merge(web).merge(api);
+        let app = upload::routes(
+            embedded.clone(),
+            platform.research.settings.max_document_bytes,
+        )
+        .merge(web)
+        .merge(api);
         let mut http_stop = stop_rx.clone();
         let http = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = http_stop.wait_for(|stop| *stop).await;
