@@ -58,7 +58,8 @@ on_both_backends! {
         put_get_head_delete(blobs);
         list_by_prefix_paginates(blobs);
         invalid_keys_refused(blobs);
-        presign_put_expires_in_future(blobs);
+        presign_upload_expires_in_future(blobs);
+        get_bounded_stops_at_the_bound(blobs);
     }
     queue {
         send_receive_delete(queue);

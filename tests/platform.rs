@@ -53,6 +53,8 @@ mod security_connectors;
 mod security_host;
 #[path = "platform/security_agent.rs"]
 mod security_agent;
+#[path = "platform/security_uploads.rs"]
+mod security_uploads;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

@@ -1,12 +1,12 @@
-//! Cases that need AWS (moto): the presigned URL is served by S3 itself, whereas the embedded
+//! Cases that need AWS (moto): the presigned form is served by S3 itself, whereas the embedded
 //! upload endpoint exists only while the local runner's HTTP server runs.
 
 use plasma_conformance::{events, queue};
 
 #[tokio::test]
-async fn presigned_put_uploads() {
+async fn presigned_upload_uploads() {
     let p = plasma_tests::ports::aws(queue::specs(), events::rules()).await;
-    plasma_conformance::blobs::presigned_put_uploads(&*p.blobs).await;
+    plasma_conformance::blobs::presigned_upload_uploads(&*p.blobs).await;
 }
 
 /// The harness itself: two stacks never share a resource, so parallel tests cannot collide.

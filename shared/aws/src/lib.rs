@@ -77,6 +77,7 @@ impl AwsAdapters {
             blobs: Arc::new(S3BlobStore::new(
                 aws_sdk_s3::Client::from_conf(s3),
                 config.bucket.clone(),
+                sdk,
             )),
             queue: Arc::new(SqsQueue::new(sqs.clone(), config.queue_urls.clone())),
             bus: Arc::new(EventBridgeBus::new(

@@ -1,15 +1,20 @@
 //! [`BlobStore`] on one S3 bucket.
 
+mod post_policy;
+
 use crate::errors::sdk_error;
 use async_trait::async_trait;
+use aws_config::SdkConfig;
 use aws_sdk_s3::Client;
-use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::config::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::primitives::{ByteStream, DateTime as SmithyDateTime};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use plasma_core::blob::{MAX_LIST, validate_key, validate_metadata, validate_presign_lifetime};
+use plasma_core::blob::{
+    MAX_LIST, validate_key, validate_metadata, validate_presign_lifetime, validate_upload_size,
+};
 use plasma_core::{
-    Blob, BlobMeta, BlobPage, BlobStore, PortError, PortResult, PresignedRequest, PutOptions,
+    Blob, BlobMeta, BlobPage, BlobStore, PortError, PortResult, PresignedUpload, PutOptions,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -17,11 +22,32 @@ use std::time::Duration;
 pub struct S3BlobStore {
     client: Client,
     bucket: String,
+    /// Where browser-style POST uploads go: the bucket's own endpoint.
+    post_url: String,
+    /// What POST policies are signed with and for (the client keeps its own to itself).
+    credentials: Option<SharedCredentialsProvider>,
+    region: Option<String>,
 }
 
 impl S3BlobStore {
-    pub fn new(client: Client, bucket: String) -> Self {
-        Self { client, bucket }
+    /// `sdk` gives the credentials and region POST policies are signed with, and any
+    /// endpoint override (moto, LocalStack), where buckets are addressed by path.
+    pub fn new(client: Client, bucket: String, sdk: &SdkConfig) -> Self {
+        let region = sdk.region().map(|r| r.as_ref().to_owned());
+        let post_url = match sdk.endpoint_url() {
+            Some(endpoint) => format!("{}/{bucket}", endpoint.trim_end_matches('/')),
+            None => format!(
+                "https://{bucket}.s3.{}.amazonaws.com",
+                region.as_deref().unwrap_or("us-east-1")
+            ),
+        };
+        Self {
+            client,
+            bucket,
+            post_url,
+            credentials: sdk.credentials_provider(),
+            region,
+        }
     }
 }
 
@@ -103,6 +129,72 @@ impl BlobStore for S3BlobStore {
         Ok(Some(Blob { meta, body }))
     }
 
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> PortResult<Option<Blob>> {
+        validate_key(key)?;
+        let empty = |meta| Blob {
+            meta,
+            body: Bytes::new(),
+        };
+        if max_bytes == 0 {
+            return Ok(self.head(key).await?.map(empty));
+        }
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes=0-{}", max_bytes - 1))
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None);
+            }
+            // An empty object has no first byte for a range to start at.
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 416) =>
+            {
+                return Ok(self.head(key).await?.map(empty));
+            }
+            Err(err) => return Err(sdk_error("s3 GetObject (range)", err)),
+        };
+        // `Content-Range: bytes 0-99/12345` carries the whole object's size.
+        let total = out
+            .content_range
+            .as_deref()
+            .and_then(|range| range.rsplit_once('/'))
+            .and_then(|(_, total)| total.parse().ok())
+            .unwrap_or_else(|| size(out.content_length));
+        let meta = BlobMeta {
+            key: key.to_string(),
+            size: total,
+            content_type: out.content_type,
+            metadata: metadata(out.metadata),
+            etag: etag(out.e_tag.as_deref()),
+            last_modified: timestamp(out.last_modified.as_ref())?,
+        };
+        // Read chunk by chunk and stop at the bound, whatever the server sent.
+        let mut body = Vec::with_capacity(total.min(max_bytes) as usize);
+        let mut stream = out.body;
+        while (body.len() as u64) < max_bytes {
+            let Some(chunk) = stream.try_next().await.map_err(|err| {
+                PortError::Backend(format!("s3 GetObject {key:?}: reading the body: {err}"))
+            })?
+            else {
+                break;
+            };
+            let room = (max_bytes - body.len() as u64).min(chunk.len() as u64) as usize;
+            body.extend_from_slice(&chunk[..room]);
+        }
+        Ok(Some(Blob {
+            meta,
+            body: Bytes::from(body),
+        }))
+    }
+
     async fn head(&self, key: &str) -> PortResult<Option<BlobMeta>> {
         validate_key(key)?;
         let out = match self
@@ -178,37 +270,51 @@ impl BlobStore for S3BlobStore {
         Ok(BlobPage { items, next })
     }
 
-    async fn presign_put(
+    async fn presign_upload(
         &self,
         key: &str,
         content_type: Option<&str>,
+        max_bytes: u64,
         expires_in: Duration,
-    ) -> PortResult<PresignedRequest> {
+    ) -> PortResult<PresignedUpload> {
         validate_key(key)?;
+        validate_upload_size(max_bytes)?;
         // SigV4 counts the lifetime in whole seconds, 1 to 7 days' worth.
         let lifetime = Duration::from_secs(expires_in.as_secs());
         validate_presign_lifetime(lifetime)?;
-        let config = PresigningConfig::expires_in(lifetime).map_err(|err| {
-            PortError::Invalid(format!("presigned URL lifetime {expires_in:?}: {err}"))
-        })?;
-        let expires_at = Utc::now() + chrono::Duration::seconds(lifetime.as_secs() as i64);
-        // A content type given here is signed, so the client must send exactly it.
-        let presigned = self
-            .client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .set_content_type(content_type.map(String::from))
-            .presigned(config)
+        let credentials = self
+            .credentials
+            .as_ref()
+            .ok_or_else(|| PortError::NotConfigured("no AWS credentials to sign with".into()))?
+            .provide_credentials()
             .await
-            .map_err(|err| sdk_error("s3 PutObject (presign)", err))?;
-        Ok(PresignedRequest {
-            method: presigned.method().to_string(),
-            url: presigned.uri().to_string(),
-            headers: presigned
-                .headers()
-                .map(|(name, value)| (name.to_ascii_lowercase(), value.to_string()))
-                .collect(),
+            .map_err(|err| PortError::Backend(format!("AWS credentials: {err}")))?;
+        let region = self
+            .region
+            .as_deref()
+            .ok_or_else(|| PortError::NotConfigured("no AWS region to sign for".into()))?;
+        let now = Utc::now();
+        let expires_at = now + chrono::Duration::seconds(lifetime.as_secs() as i64);
+        let fields = post_policy::form_fields(
+            &post_policy::Upload {
+                bucket: &self.bucket,
+                key,
+                content_type,
+                max_bytes,
+                expires_at,
+            },
+            &post_policy::Signer {
+                access_key_id: credentials.access_key_id(),
+                secret_access_key: credentials.secret_access_key(),
+                session_token: credentials.session_token(),
+                region,
+                now,
+            },
+        );
+        Ok(PresignedUpload {
+            url: self.post_url.clone(),
+            fields,
+            max_bytes,
             expires_at,
         })
     }

@@ -178,65 +178,148 @@ pub async fn invalid_keys_refused(store: &dyn BlobStore) {
         invalid("head", store.head(key).await.map(drop));
         invalid("delete", store.delete(key).await);
         invalid(
-            "presign_put",
+            "presign_upload",
             store
-                .presign_put(key, None, Duration::from_secs(60))
+                .presign_upload(key, None, 100, Duration::from_secs(60))
                 .await
                 .map(drop),
         );
     }
 }
 
-/// A presigned upload is a PUT to an absolute URL, valid for the requested time.
-pub async fn presign_put_expires_in_future(store: &dyn BlobStore) {
+/// A presigned upload is a form POST to an absolute URL, valid for the requested time, whose
+/// fields name the key and the content type and which says its size limit.
+pub async fn presign_upload_expires_in_future(store: &dyn BlobStore) {
     let before = chrono::Utc::now();
-    let req = store
-        .presign_put(
+    let ticket = store
+        .presign_upload(
             "uploads/report.pdf",
             Some("application/pdf"),
+            1000,
             Duration::from_secs(600),
         )
         .await
-        .expect("presign_put");
-    assert_eq!(req.method, "PUT");
+        .expect("presign_upload");
     assert!(
-        req.url.starts_with("http://") || req.url.starts_with("https://"),
+        ticket.url.starts_with("http://") || ticket.url.starts_with("https://"),
         "presigned URL must be absolute, got {:?}",
-        req.url
+        ticket.url
     );
-    let lifetime = (req.expires_at - before).num_seconds();
+    let lifetime = (ticket.expires_at - before).num_seconds();
     assert!(
         (590..=610).contains(&lifetime),
         "expires_at {} should be ~600 s after {before}",
-        req.expires_at
+        ticket.expires_at
+    );
+    assert_eq!(ticket.max_bytes, 1000);
+    let field = |name: &str| ticket.fields.get(name).map(String::as_str);
+    assert_eq!(
+        field("key"),
+        Some("uploads/report.pdf"),
+        "{:?}",
+        ticket.fields
     );
     assert_eq!(
-        req.headers.get("content-type").map(String::as_str),
+        field("Content-Type"),
         Some("application/pdf"),
         "the signed content type must be passed on to the client: {:?}",
-        req.headers
+        ticket.fields
+    );
+    let unbounded = store
+        .presign_upload("uploads/x", None, 0, Duration::from_secs(60))
+        .await;
+    assert!(
+        matches!(unbounded, Err(PortError::Invalid(_))),
+        "an upload without a size limit: {unbounded:?}"
     );
 }
 
-/// The presigned URL really accepts an upload, which `get` then returns. Needs the URL's
+/// A bounded read returns at most the bytes asked for and the whole object's size.
+pub async fn get_bounded_stops_at_the_bound(store: &dyn BlobStore) {
+    store
+        .put(
+            "bounded/ten",
+            Bytes::from_static(b"0123456789"),
+            options("text/plain", &[]),
+        )
+        .await
+        .expect("put");
+    let cut = store
+        .get_bounded("bounded/ten", 4)
+        .await
+        .expect("get_bounded")
+        .expect("present");
+    assert_eq!(cut.body, Bytes::from_static(b"0123"));
+    assert_eq!(cut.meta.size, 10, "the whole object's size");
+    assert_eq!(cut.meta.content_type.as_deref(), Some("text/plain"));
+    let whole = store
+        .get_bounded("bounded/ten", 100)
+        .await
+        .expect("get_bounded")
+        .expect("present");
+    assert_eq!((whole.body.len(), whole.meta.size), (10, 10));
+    store
+        .put("bounded/empty", Bytes::new(), PutOptions::default())
+        .await
+        .expect("put empty");
+    let empty = store
+        .get_bounded("bounded/empty", 4)
+        .await
+        .expect("get_bounded empty")
+        .expect("present");
+    assert_eq!((empty.body.len(), empty.meta.size), (0, 0));
+    assert_eq!(
+        store
+            .get_bounded("bounded/absent", 4)
+            .await
+            .expect("absent"),
+        None
+    );
+}
+
+/// A `multipart/form-data` body of `fields` and then `file` (named `file`), as a browser
+/// form sends it; its content type with the boundary.
+pub fn upload_form(fields: &BTreeMap<String, String>, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "plasma-form-boundary-7d1f0c";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The presigned form really accepts an upload, which `get` then returns. Needs the URL's
 /// server to be reachable (S3/moto; the embedded runner serves it only while running), and
 /// builds a `reqwest::Client`, so the process must have a rustls crypto provider installed.
-pub async fn presigned_put_uploads(store: &dyn BlobStore) {
+pub async fn presigned_upload_uploads(store: &dyn BlobStore) {
     let key = "uploads/direct.txt";
-    let req = store
-        .presign_put(key, Some("text/plain"), Duration::from_secs(300))
+    let ticket = store
+        .presign_upload(key, Some("text/plain"), 1000, Duration::from_secs(300))
         .await
-        .expect("presign_put");
-    let client = reqwest::Client::new();
-    let mut put = client.put(&req.url).body("uploaded directly");
-    for (name, value) in &req.headers {
-        put = put.header(name, value);
-    }
-    let response = put.send().await.expect("PUT to the presigned URL");
+        .expect("presign_upload");
+    let (content_type, body) = upload_form(&ticket.fields, b"uploaded directly");
+    let response = reqwest::Client::new()
+        .post(&ticket.url)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("POST to the presigned URL");
     let status = response.status();
     assert!(
         status.is_success(),
-        "PUT to presigned URL answered {status}: {}",
+        "POST to presigned URL answered {status}: {}",
         response.text().await.unwrap_or_default()
     );
     let blob = store

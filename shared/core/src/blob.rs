@@ -1,5 +1,5 @@
 //! BlobStore: S3 semantics (put/get/head/delete, list by prefix with pagination, content type
-//! and user metadata, presigned upload URLs).
+//! and user metadata, bounded reads, size-bounded presigned uploads).
 
 use crate::error::PortResult;
 use async_trait::async_trait;
@@ -40,13 +40,17 @@ pub struct BlobPage {
     pub next: Option<String>,
 }
 
-/// What a client needs to upload straight to the store, bypassing the API.
+/// What a client needs to upload straight to the store, bypassing the API: an HTML-form
+/// style `POST` (S3's browser-based upload) of `multipart/form-data` to `url`, carrying
+/// `fields` as they are and then the file in a last field named `file`. The store refuses a
+/// file larger than the size it was signed for.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresignedRequest {
-    pub method: String,
+pub struct PresignedUpload {
     pub url: String,
-    /// Headers the client must send as signed (e.g. `content-type`).
-    pub headers: BTreeMap<String, String>,
+    /// Form fields to send before the file, exactly as given (key, policy, signature, ...).
+    pub fields: BTreeMap<String, String>,
+    /// Largest file the store accepts for this upload.
+    pub max_bytes: u64,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -54,16 +58,23 @@ pub struct PresignedRequest {
 pub trait BlobStore: Send + Sync {
     async fn put(&self, key: &str, body: Bytes, options: PutOptions) -> PortResult<BlobMeta>;
     async fn get(&self, key: &str) -> PortResult<Option<Blob>>;
+    /// At most the first `max_bytes` bytes of the object, never transferring more (an S3
+    /// ranged GET); `meta.size` is still the whole object's size, so `meta.size > max_bytes`
+    /// tells the caller the body was cut.
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> PortResult<Option<Blob>>;
     async fn head(&self, key: &str) -> PortResult<Option<BlobMeta>>;
     /// Idempotent: deleting an absent key succeeds.
     async fn delete(&self, key: &str) -> PortResult<()>;
     async fn list(&self, prefix: &str, cursor: Option<String>, limit: u32) -> PortResult<BlobPage>;
-    async fn presign_put(
+    /// A form upload to `key` of at most `max_bytes` (at least 1), with this content type if
+    /// given, valid for `expires_in`.
+    async fn presign_upload(
         &self,
         key: &str,
         content_type: Option<&str>,
+        max_bytes: u64,
         expires_in: Duration,
-    ) -> PortResult<PresignedRequest>;
+    ) -> PortResult<PresignedUpload>;
     async fn health(&self) -> PortResult<String>;
 }
 
@@ -99,6 +110,18 @@ pub fn validate_presign_lifetime(expires_in: Duration) -> PortResult<()> {
     if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGN {
         return Err(crate::PortError::Invalid(format!(
             "presigned URLs last 1 second to {MAX_PRESIGN:?}, not {expires_in:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// Largest single upload S3 takes (a POST upload is one PUT-sized object).
+pub const MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024 * 1024;
+
+pub fn validate_upload_size(max_bytes: u64) -> PortResult<()> {
+    if !(1..=MAX_UPLOAD_BYTES).contains(&max_bytes) {
+        return Err(crate::PortError::Invalid(format!(
+            "a presigned upload takes 1 to {MAX_UPLOAD_BYTES} bytes, not {max_bytes}"
         )));
     }
     Ok(())

@@ -16,7 +16,7 @@ pub mod schedule;
 pub mod search;
 pub mod workflow;
 
-pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedRequest, PutOptions};
+pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedUpload, PutOptions};
 pub use cipher::{Cipher, MAX_SECRET_BYTES};
 pub use clock::{Clock, IdGen, ManualClock, SequentialIds, SystemClock, UuidV7Ids};
 pub use config::{AwsConfig, Backend, Config, ConfigError};

@@ -12,19 +12,22 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use md5::{Digest, Md5};
-use plasma_core::blob::{MAX_LIST, validate_key, validate_metadata, validate_presign_lifetime};
+use plasma_core::blob::{
+    MAX_LIST, validate_key, validate_metadata, validate_presign_lifetime, validate_upload_size,
+};
 use plasma_core::{
-    Blob, BlobMeta, BlobPage, BlobStore, Clock, PortError, PortResult, PresignedRequest, PutOptions,
+    Blob, BlobMeta, BlobPage, BlobStore, Clock, PortError, PortResult, PresignedUpload, PutOptions,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use layout::{keys_with_prefix, paths, stage, sync_dir};
-use presign::{Signer, url_path};
+pub use presign::VerifiedUpload;
+use presign::{Signer, UploadGrant};
 
 pub struct FileBlobStore {
     dir: PathBuf,
@@ -91,20 +94,15 @@ impl FileBlobStore {
         })
     }
 
-    /// Check an upload the runner received at `PUT /_blobs/{key}?expires=..&signature=..`
-    /// against what [`BlobStore::presign_put`] signed. `content_type` is the request's header.
-    pub fn verify_upload(
-        &self,
-        key: &str,
-        expires: i64,
-        signature: &str,
-        content_type: Option<&str>,
-    ) -> PortResult<()> {
-        validate_key(key)?;
-        if self.clock.now().timestamp() > expires {
+    /// Check the form fields of an upload the runner received at `POST /_blobs` against what
+    /// [`BlobStore::presign_upload`] signed; what the upload may then write.
+    pub fn verify_upload(&self, fields: &BTreeMap<String, String>) -> PortResult<VerifiedUpload> {
+        let upload = self.signer.verify(fields)?;
+        validate_key(&upload.key)?;
+        if self.clock.now().timestamp() > upload.expires {
             return Err(PortError::Invalid("upload URL has expired".into()));
         }
-        self.signer.verify(key, expires, content_type, signature)
+        Ok(upload)
     }
 
     async fn blocking<T: Send + 'static>(
@@ -174,6 +172,33 @@ impl BlobStore for FileBlobStore {
         .await
     }
 
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> PortResult<Option<Blob>> {
+        let at = paths(&self.objects, key)?;
+        let (key, pairs) = (key.to_owned(), Arc::clone(&self.pairs));
+        self.blocking(move || {
+            let _pair = pairs
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let Some(sidecar) = read_sidecar(&at.meta, &key)? else {
+                return Ok(None);
+            };
+            let file = match std::fs::File::open(&at.body) {
+                Ok(file) => file,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(io_err("reading", &key, e)),
+            };
+            let mut body = Vec::with_capacity(sidecar.size.min(max_bytes) as usize);
+            file.take(max_bytes)
+                .read_to_end(&mut body)
+                .map_err(|e| io_err("reading", &key, e))?;
+            Ok(Some(Blob {
+                meta: sidecar.into_meta(key),
+                body: Bytes::from(body),
+            }))
+        })
+        .await
+    }
+
     async fn head(&self, key: &str) -> PortResult<Option<BlobMeta>> {
         let at = paths(&self.objects, key)?;
         let key = key.to_owned();
@@ -237,29 +262,27 @@ impl BlobStore for FileBlobStore {
         .await
     }
 
-    async fn presign_put(
+    async fn presign_upload(
         &self,
         key: &str,
         content_type: Option<&str>,
+        max_bytes: u64,
         expires_in: Duration,
-    ) -> PortResult<PresignedRequest> {
+    ) -> PortResult<PresignedUpload> {
         validate_key(key)?;
+        validate_upload_size(max_bytes)?;
         validate_presign_lifetime(Duration::from_secs(expires_in.as_secs()))?;
         let expires_at = self.clock.now() + chrono::Duration::seconds(expires_in.as_secs() as i64);
-        let expires = expires_at.timestamp();
-        let signature = self.signer.sign(key, expires, content_type)?;
-        let url = format!(
-            "{}/_blobs/{}?expires={expires}&signature={signature}",
-            self.upload_base_url,
-            url_path(key)
-        );
-        let headers = content_type
-            .map(|ct| BTreeMap::from([("content-type".to_owned(), ct.to_owned())]))
-            .unwrap_or_default();
-        Ok(PresignedRequest {
-            method: "PUT".into(),
-            url,
-            headers,
+        let fields = self.signer.sign(&UploadGrant {
+            key,
+            expires: expires_at.timestamp(),
+            max_bytes,
+            content_type,
+        })?;
+        Ok(PresignedUpload {
+            url: format!("{}/_blobs", self.upload_base_url),
+            fields,
+            max_bytes,
             expires_at,
         })
     }

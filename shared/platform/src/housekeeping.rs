@@ -1,5 +1,6 @@
-//! Hourly housekeeping: measures every queue and records the result, so that `/health` can
-//! say when scheduled work last ran and whether dead letters are piling up.
+//! Hourly housekeeping: marks the documents of dead-lettered ingest messages failed, then
+//! measures every queue and records the result, so that `/health` can say when scheduled
+//! work last ran and whether dead letters are piling up.
 
 use crate::{Platform, topology};
 use async_graphql::SimpleObject;
@@ -29,6 +30,13 @@ fn status_key() -> Key {
 }
 
 pub async fn run(platform: &Platform) -> PortResult<Report> {
+    let settled = crate::dead_letters::settle_ingest(platform).await?;
+    if settled > 0 {
+        tracing::warn!(
+            settled,
+            "marked the documents of dead-lettered ingest messages failed"
+        );
+    }
     let mut queues = BTreeMap::new();
     let mut dead_letters = 0;
     for spec in topology::queues() {

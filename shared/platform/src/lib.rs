@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod api;
 pub mod content;
+pub mod dead_letters;
 pub mod graphql;
 pub mod health;
 pub mod housekeeping;

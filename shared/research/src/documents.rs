@@ -31,7 +31,7 @@ pub struct Document {
     pub format: String,
     pub content_type: String,
     pub size: u64,
-    /// SHA-256 of the bytes, hex.
+    /// SHA-256 of the bytes, hex; empty for a file refused before it was read.
     pub content_hash: String,
     /// What identifies the file across uploads (`s3:<key>` for bucket drops); a new upload
     /// from the same source replaces this document.
@@ -216,8 +216,12 @@ impl Documents {
         }
     }
 
-    /// Releases a claim, but only the holder's.
+    /// Releases a claim, but only the holder's. A document whose bytes were never read (a
+    /// refused upload) has an empty hash and holds no claim.
     pub async fn release_hash(&self, tenant: &str, hash: &str, id: &str) -> PortResult<()> {
+        if hash.is_empty() {
+            return Ok(());
+        }
         self.release(hash_key(tenant, hash), id).await
     }
 

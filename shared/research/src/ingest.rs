@@ -12,11 +12,12 @@ mod pipeline;
 mod submit;
 
 pub use bucket::{
-    Delivery, INCOMING_PREFIX, enqueue, handle_batch, handle_s3_event, incoming_key, job_for,
+    Delivery, INCOMING_PREFIX, abandon, enqueue, handle_batch, handle_s3_event, incoming_key,
+    job_for,
 };
 pub use delete::delete;
 pub use pipeline::{IngestJob, give_up, ingest_batch};
-pub use submit::{SubmitError, Submitted, Upload, submit};
+pub use submit::{Refused, SubmitError, Submitted, Upload, refuse, submit};
 
 pub const INGEST_REQUESTED: &str = "DocumentIngestRequested";
 pub const DOCUMENT_INDEXED: &str = "DocumentIndexed";

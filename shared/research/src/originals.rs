@@ -46,19 +46,44 @@ pub async fn store(
     Ok(key)
 }
 
-/// The bytes at `location`; `None` when they are gone.
-pub async fn load(research: &Research, tenant: &str, location: &str) -> PortResult<Option<Bytes>> {
+/// An original as loaded: at most the bytes asked for, and the size of the whole.
+pub struct Original {
+    pub bytes: Bytes,
+    /// Larger than `bytes` when the original is over the bound it was loaded with.
+    pub size: u64,
+}
+
+/// The bytes at `location`, never more than `max_bytes` of them; `None` when they are gone.
+pub async fn load(
+    research: &Research,
+    tenant: &str,
+    location: &str,
+    max_bytes: u64,
+) -> PortResult<Option<Original>> {
     match location.strip_prefix(INLINE) {
+        // Inline originals are at most INLINE_LIMIT bytes, whatever the bound.
         Some(id) => match research.items.get(&item_key(tenant, id)).await? {
             Some(item) => item
                 .get("body")
                 .and_then(Value::as_str)
                 .and_then(|b| STANDARD.decode(b).ok())
-                .map(|b| Some(Bytes::from(b)))
+                .map(|b| {
+                    Some(Original {
+                        size: b.len() as u64,
+                        bytes: Bytes::from(b),
+                    })
+                })
                 .ok_or_else(|| PortError::Backend(format!("the original of {id} is malformed"))),
             None => Ok(None),
         },
-        None => Ok(research.blobs.get(location).await?.map(|b| b.body)),
+        None => Ok(research
+            .blobs
+            .get_bounded(location, max_bytes)
+            .await?
+            .map(|b| Original {
+                size: b.meta.size,
+                bytes: b.body,
+            })),
     }
 }
 

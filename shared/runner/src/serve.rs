@@ -200,13 +200,16 @@ impl Server {
             oidc: options.oidc,
             secure_cookies: false,
         });
-        let app = upload::routes(embedded.clone())
-            .merge(web)
-            .merge(api)
-            .layer(axum::middleware::from_fn_with_state(
-                Arc::new(allowed),
-                hosts::guard,
-            ));
+        let app = upload::routes(
+            embedded.clone(),
+            platform.research.settings.max_document_bytes,
+        )
+        .merge(web)
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(allowed),
+            hosts::guard,
+        ));
         let mut http_stop = stop_rx.clone();
         let http = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = http_stop.wait_for(|stop| *stop).await;

@@ -1,10 +1,13 @@
-//! Presigned upload URLs for the runner's upload route: an HMAC-SHA256 over the key, the
-//! expiry and the content type, keyed by a secret that never leaves the data directory.
+//! Presigned uploads for the runner's upload route, the local counterpart of S3's POST
+//! policy: form fields naming the key, the expiry, the largest size and the content type,
+//! with an HMAC-SHA256 over all of them keyed by a secret that never leaves the data
+//! directory.
 
 use crate::random::random_bytes;
 use hmac::{Hmac, KeyInit, Mac};
 use plasma_core::{PortError, PortResult};
 use sha2::Sha256;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -57,53 +60,91 @@ impl Signer {
         Ok(Self { secret })
     }
 
-    fn mac(&self, key: &str, expires: i64, content_type: Option<&str>) -> PortResult<Hmac<Sha256>> {
+    fn mac(&self, grant: &UploadGrant<'_>) -> PortResult<Hmac<Sha256>> {
         let mut mac =
             <Hmac<Sha256> as KeyInit>::new_from_slice(&self.secret).map_err(PortError::backend)?;
-        // Keys hold no control characters and the expiry is digits, so newline separators
-        // make the signed string unambiguous; the content type comes last.
-        mac.update(format!("PUT\n{key}\n{expires}\n{}", content_type.unwrap_or("")).as_bytes());
+        // Keys hold no control characters and the expiry and size are digits, so newline
+        // separators make the signed string unambiguous; the content type comes last.
+        mac.update(
+            format!(
+                "POST\n{}\n{}\n{}\n{}",
+                grant.key,
+                grant.expires,
+                grant.max_bytes,
+                grant.content_type.unwrap_or("")
+            )
+            .as_bytes(),
+        );
         Ok(mac)
     }
 
-    pub(crate) fn sign(
-        &self,
-        key: &str,
-        expires: i64,
-        content_type: Option<&str>,
-    ) -> PortResult<String> {
-        Ok(hex::encode(
-            self.mac(key, expires, content_type)?
-                .finalize()
-                .into_bytes(),
-        ))
+    /// The form fields of a signed upload.
+    pub(crate) fn sign(&self, grant: &UploadGrant<'_>) -> PortResult<BTreeMap<String, String>> {
+        let signature = hex::encode(self.mac(grant)?.finalize().into_bytes());
+        let mut fields = BTreeMap::from([
+            (KEY.to_owned(), grant.key.to_owned()),
+            (EXPIRES.to_owned(), grant.expires.to_string()),
+            (MAX_BYTES.to_owned(), grant.max_bytes.to_string()),
+            (SIGNATURE.to_owned(), signature),
+        ]);
+        if let Some(content_type) = grant.content_type {
+            fields.insert(CONTENT_TYPE.to_owned(), content_type.to_owned());
+        }
+        Ok(fields)
     }
 
-    /// Constant-time check of `signature` (hex) for these parameters.
-    pub(crate) fn verify(
-        &self,
-        key: &str,
-        expires: i64,
-        content_type: Option<&str>,
-        signature: &str,
-    ) -> PortResult<()> {
+    /// Constant-time check of the form's signature; what it grants.
+    pub(crate) fn verify(&self, fields: &BTreeMap<String, String>) -> PortResult<VerifiedUpload> {
+        let field = |name: &str| {
+            fields
+                .get(name)
+                .ok_or_else(|| PortError::Invalid(format!("the upload form has no {name}")))
+        };
+        let grant = UploadGrant {
+            key: field(KEY)?,
+            expires: number(field(EXPIRES)?, EXPIRES)?,
+            max_bytes: number(field(MAX_BYTES)?, MAX_BYTES)?,
+            content_type: fields.get(CONTENT_TYPE).map(String::as_str),
+        };
         let bad = || PortError::Invalid("upload signature does not match".into());
-        let tag = hex::decode(signature).map_err(|_| bad())?;
-        self.mac(key, expires, content_type)?
-            .verify_slice(&tag)
-            .map_err(|_| bad())
+        let tag = hex::decode(field(SIGNATURE)?).map_err(|_| bad())?;
+        self.mac(&grant)?.verify_slice(&tag).map_err(|_| bad())?;
+        Ok(VerifiedUpload {
+            key: grant.key.to_owned(),
+            expires: grant.expires,
+            max_bytes: grant.max_bytes,
+            content_type: grant.content_type.map(str::to_owned),
+        })
     }
 }
 
-/// Percent-encode a key for a URL path, keeping `/` and RFC 3986 unreserved characters.
-pub(crate) fn url_path(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+fn number<T: std::str::FromStr>(value: &str, name: &str) -> PortResult<T> {
+    value
+        .parse()
+        .map_err(|_| PortError::Invalid(format!("the upload form's {name} is malformed")))
+}
+
+// Form field names; `key` and `Content-Type` as in S3's POST upload.
+const KEY: &str = "key";
+const CONTENT_TYPE: &str = "Content-Type";
+const EXPIRES: &str = "x-plasma-expires";
+const MAX_BYTES: &str = "x-plasma-max-bytes";
+const SIGNATURE: &str = "x-plasma-signature";
+
+/// What a presigned upload allows, as signed.
+pub(crate) struct UploadGrant<'a> {
+    pub key: &'a str,
+    pub expires: i64,
+    pub max_bytes: u64,
+    pub content_type: Option<&'a str>,
+}
+
+/// A checked upload form: where the file goes, until when, how large it may be, and the
+/// content type to store it with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedUpload {
+    pub key: String,
+    pub expires: i64,
+    pub max_bytes: u64,
+    pub content_type: Option<String>,
 }

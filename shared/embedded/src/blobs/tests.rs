@@ -57,7 +57,7 @@ async fn keys_escaping_the_directory_are_refused() {
         assert!(store.delete(key).await.is_err(), "delete {key:?}");
         assert!(
             store
-                .presign_put(key, None, Duration::from_secs(60))
+                .presign_upload(key, None, 100, Duration::from_secs(60))
                 .await
                 .is_err()
         );
@@ -183,55 +183,60 @@ async fn writes_leave_no_temp_files() {
 async fn presigned_uploads_verify_only_as_signed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (store, clock) = store(dir.path());
-    let req = store
-        .presign_put("up/ü 1.png", Some("image/png"), Duration::from_secs(300))
+    let ticket = store
+        .presign_upload(
+            "up/ü 1.png",
+            Some("image/png"),
+            1000,
+            Duration::from_secs(300),
+        )
         .await
         .expect("presign");
-    assert_eq!(req.method, "PUT");
-    assert_eq!(
-        req.headers.get("content-type").map(String::as_str),
-        Some("image/png")
-    );
-    let expires = req.expires_at.timestamp();
+    assert_eq!(ticket.url, "http://localhost:3000/_blobs");
+    assert_eq!(ticket.max_bytes, 1000);
+    let expires = ticket.expires_at.timestamp();
     assert_eq!(expires, clock.now().timestamp() + 300);
-    let prefix =
-        format!("http://localhost:3000/_blobs/up/%C3%BC%201.png?expires={expires}&signature=");
-    let signature = req.url.strip_prefix(&prefix).expect("url shape").to_owned();
+    let granted = store.verify_upload(&ticket.fields).expect("good signature");
+    assert_eq!(
+        granted,
+        VerifiedUpload {
+            key: "up/ü 1.png".into(),
+            expires,
+            max_bytes: 1000,
+            content_type: Some("image/png".into()),
+        }
+    );
 
-    let verify = |key: &str, expires: i64, signature: &str, ct: Option<&str>| {
-        store.verify_upload(key, expires, signature, ct)
+    let edited = |name: &str, value: Option<&str>| {
+        let mut fields = ticket.fields.clone();
+        match value {
+            Some(v) => fields.insert(name.to_owned(), v.to_owned()),
+            None => fields.remove(name),
+        };
+        store.verify_upload(&fields)
     };
-    verify("up/ü 1.png", expires, &signature, Some("image/png")).expect("good signature");
-    let mut tampered = signature.clone().into_bytes();
+    let mut tampered = ticket.fields["x-plasma-signature"].clone().into_bytes();
     tampered[0] = if tampered[0] == b'0' { b'1' } else { b'0' };
     let tampered = String::from_utf8(tampered).expect("hex");
-    assert!(
-        verify("up/ü 1.png", expires, &tampered, Some("image/png")).is_err(),
-        "tampered signature"
-    );
-    assert!(
-        verify("up/other.png", expires, &signature, Some("image/png")).is_err(),
-        "other key"
-    );
-    assert!(
-        verify("up/ü 1.png", expires + 60, &signature, Some("image/png")).is_err(),
-        "later expiry"
-    );
-    assert!(
-        verify("up/ü 1.png", expires, &signature, Some("text/html")).is_err(),
-        "other content type"
-    );
-    assert!(
-        verify("up/ü 1.png", expires, &signature, None).is_err(),
-        "missing content type"
-    );
-    assert!(
-        verify("up/ü 1.png", expires, "zz", Some("image/png")).is_err(),
-        "not hex"
-    );
+    for (name, value, what) in [
+        ("x-plasma-signature", Some(&*tampered), "tampered signature"),
+        ("x-plasma-signature", Some("zz"), "not hex"),
+        ("key", Some("up/other.png"), "other key"),
+        (
+            "x-plasma-expires",
+            Some(&*(expires + 60).to_string()),
+            "later expiry",
+        ),
+        ("x-plasma-max-bytes", Some("1000000"), "larger size"),
+        ("Content-Type", Some("text/html"), "other content type"),
+        ("Content-Type", None, "missing content type"),
+        ("x-plasma-max-bytes", None, "missing size"),
+    ] {
+        assert!(edited(name, value).is_err(), "{what}");
+    }
 
     clock.advance(chrono::Duration::seconds(301));
-    let expired = verify("up/ü 1.png", expires, &signature, Some("image/png"));
+    let expired = store.verify_upload(&ticket.fields);
     assert!(
         matches!(expired, Err(PortError::Invalid(_))),
         "expired: {expired:?}"
@@ -241,9 +246,34 @@ async fn presigned_uploads_verify_only_as_signed() {
     clock.advance(chrono::Duration::seconds(-301));
     let reopened =
         FileBlobStore::open(dir.path(), clock.clone(), "http://x".into()).expect("reopen");
-    reopened
-        .verify_upload("up/ü 1.png", expires, &signature, Some("image/png"))
-        .expect("same secret");
+    reopened.verify_upload(&ticket.fields).expect("same secret");
+}
+
+#[tokio::test]
+async fn bounded_reads_stop_at_the_bound() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, _) = store(dir.path());
+    store
+        .put(
+            "big",
+            Bytes::from_static(b"0123456789"),
+            PutOptions::default(),
+        )
+        .await
+        .expect("put");
+    let cut = store
+        .get_bounded("big", 4)
+        .await
+        .expect("get")
+        .expect("blob");
+    assert_eq!((cut.body.as_ref(), cut.meta.size), (&b"0123"[..], 10));
+    let whole = store
+        .get_bounded("big", 10)
+        .await
+        .expect("get")
+        .expect("blob");
+    assert_eq!(whole.body.as_ref(), b"0123456789");
+    assert!(store.get_bounded("absent", 4).await.expect("get").is_none());
 }
 
 #[cfg(unix)]

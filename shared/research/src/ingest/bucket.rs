@@ -3,9 +3,10 @@
 //! through a presigned upload). Both end in one [`ingest_batch`] call per SQS batch.
 
 use super::pipeline::{IngestJob, give_up, ingest_batch};
-use super::submit::{SubmitError, Upload, submit};
+use super::submit::{Refused, SubmitError, Upload, refuse, source_holder, submit};
 use super::{INGEST_REQUESTED, Submitted};
 use crate::Research;
+use crate::documents::Status;
 use anyhow::Context;
 use plasma_core::{Event, EventEnvelope, OutMessage, PortError, PortResult};
 use serde::Deserialize;
@@ -37,8 +38,9 @@ pub struct Delivery<'a> {
     pub receive_count: u32,
 }
 
-/// Handles an SQS batch of the ingest queue; one result per message, in order. On the last
-/// allowed receive a failing document is marked `failed` instead of being retried again.
+/// Handles an SQS batch of the ingest queue; one result per message, in order, so one bad
+/// file fails only its own message. On the last allowed receive a failing document is marked
+/// `failed` instead of being retried again.
 pub async fn handle_batch(
     research: &Research,
     deliveries: &[Delivery<'_>],
@@ -54,6 +56,11 @@ pub async fn handle_batch(
                 wanted.push((jobs.len()..jobs.len() + found.len()).collect());
                 jobs.extend(found);
                 results.push(Ok(()));
+            }
+            Err(e) if d.receive_count >= max_receives => {
+                wanted.push(Vec::new());
+                // Only a message nobody can read stays failed, for the dead-letter queue.
+                results.push(abandon(research, d.body, &format!("{e:#}")).await);
             }
             Err(e) => {
                 wanted.push(Vec::new());
@@ -78,16 +85,22 @@ pub async fn handle_batch(
     results
 }
 
-/// The ingest jobs a message asks for.
-async fn jobs_of(research: &Research, body: &str) -> anyhow::Result<Vec<IngestJob>> {
+/// What an ingest queue message is.
+enum Message {
+    S3(S3Notification),
+    Job(IngestJob),
+    /// S3's test event, sent once when the notification is configured.
+    Test,
+}
+
+fn parse(body: &str) -> anyhow::Result<Message> {
     let value: serde_json::Value = serde_json::from_str(body).context("message is not JSON")?;
     if value.get("Records").is_some() {
-        let event: S3Notification = serde_json::from_value(value).context("malformed S3 event")?;
-        return handle_s3_event(research, &event).await;
+        let event = serde_json::from_value(value).context("malformed S3 event")?;
+        return Ok(Message::S3(event));
     }
     if value.get("Event").and_then(|e| e.as_str()) == Some("s3:TestEvent") {
-        // S3 sends this once when the notification is configured.
-        return Ok(Vec::new());
+        return Ok(Message::Test);
     }
     let envelope: EventEnvelope =
         serde_json::from_value(value).context("message is neither an S3 event nor a job")?;
@@ -97,9 +110,64 @@ async fn jobs_of(research: &Research, body: &str) -> anyhow::Result<Vec<IngestJo
         envelope.source,
         envelope.detail_type
     );
-    Ok(vec![
+    Ok(Message::Job(
         serde_json::from_value(envelope.detail).context("malformed ingest job")?,
-    ])
+    ))
+}
+
+/// The ingest jobs a message asks for.
+async fn jobs_of(research: &Research, body: &str) -> anyhow::Result<Vec<IngestJob>> {
+    match parse(body)? {
+        Message::S3(event) => handle_s3_event(research, &event).await,
+        Message::Job(job) => Ok(vec![job]),
+        Message::Test => Ok(Vec::new()),
+    }
+}
+
+/// Gives up on a message whose work will never be done (its receives ran out, or it sits in
+/// the dead-letter queue): every document it was about ends `failed` with `reason` instead
+/// of staying `queued` or `processing`, and a file that never became a document becomes a
+/// failed one. Repeating it changes nothing.
+pub async fn abandon(research: &Research, body: &str, reason: &str) -> anyhow::Result<()> {
+    match parse(body)? {
+        Message::Job(job) => give_up(research, &job, reason).await?,
+        Message::S3(event) => {
+            for record in &event.records {
+                if !record.event_name.starts_with("ObjectCreated") {
+                    continue;
+                }
+                let key = decode_key(&record.s3.object.key);
+                let Some(tenant) = tenant_of(&key) else {
+                    continue;
+                };
+                let source = format!("s3:{key}");
+                match source_holder(research, tenant, &source).await? {
+                    Some(doc) if matches!(doc.status, Status::Queued | Status::Processing) => {
+                        let job = IngestJob {
+                            tenant: tenant.to_string(),
+                            document_id: doc.id,
+                            version: doc.version,
+                        };
+                        give_up(research, &job, reason).await?;
+                    }
+                    Some(_) => {}
+                    None => {
+                        let refused = Refused {
+                            filename: filename_of(&key),
+                            content_type: None,
+                            size: record.s3.object.size,
+                            source,
+                            stored_at: key.clone(),
+                        };
+                        let reason = format!("ingestion kept failing: {reason}");
+                        refuse(research, tenant, refused, reason).await?;
+                    }
+                }
+            }
+        }
+        Message::Test => {}
+    }
+    Ok(())
 }
 
 /// The part of an S3 event notification ingestion reads. Not `aws_lambda_events`' `S3Event`:
@@ -126,6 +194,9 @@ struct S3Entity {
 #[derive(Debug, Deserialize)]
 struct S3Object {
     key: String,
+    /// Absent from some emulators' events; the object's size is checked before reading.
+    #[serde(default)]
+    size: u64,
 }
 
 /// Turns `ObjectCreated` records into documents; the jobs to run for those that are new or
@@ -144,15 +215,51 @@ pub async fn handle_s3_event(
             tracing::warn!(%key, "ignoring an object outside incoming/<tenant>/");
             continue;
         };
-        let Some(blob) = research.blobs.get(&key).await? else {
+        // The size first: an oversized file is refused without reading a byte of it.
+        let Some(head) = research.blobs.head(&key).await? else {
             // Deleted since the event was sent; nothing left to ingest.
             continue;
         };
-        let filename = key.rsplit('/').next().map(str::to_owned);
+        let filename = filename_of(&key);
+        let limit = research.settings.max_document_bytes;
+        let refused = |size| Refused {
+            filename: filename.clone(),
+            content_type: head.content_type.clone(),
+            size,
+            source: format!("s3:{key}"),
+            stored_at: key.clone(),
+        };
+        if head.size > limit {
+            let reason = SubmitError::TooLarge {
+                size: head.size,
+                limit,
+            };
+            refuse(research, tenant, refused(head.size), reason.to_string()).await?;
+            continue;
+        }
+        // Never more than the limit, even if the object was replaced since `head`.
+        let Some(blob) = research.blobs.get_bounded(&key, limit).await? else {
+            continue;
+        };
+        if blob.meta.size > limit {
+            let reason = SubmitError::TooLarge {
+                size: blob.meta.size,
+                limit,
+            };
+            refuse(
+                research,
+                tenant,
+                refused(blob.meta.size),
+                reason.to_string(),
+            )
+            .await?;
+            continue;
+        }
+        let size = blob.meta.size;
         let upload = Upload {
             bytes: blob.body,
             content_type: blob.meta.content_type.clone(),
-            filename,
+            filename: filename.clone(),
             source: Some(format!("s3:{key}")),
             stored_at: Some(key.clone()),
             ..Upload::default()
@@ -164,13 +271,18 @@ pub async fn handle_s3_event(
                 }
             }
             Err(SubmitError::Port(e)) => return Err(e.into()),
-            Err(refused) => {
+            Err(refusal) => {
                 // Too large or not a document: nothing a retry would change.
-                tracing::warn!(%key, reason = %refused, "refusing a dropped file");
+                tracing::warn!(%key, reason = %refusal, "refusing a dropped file");
+                refuse(research, tenant, refused(size), refusal.to_string()).await?;
             }
         }
     }
     Ok(jobs)
+}
+
+fn filename_of(key: &str) -> Option<String> {
+    key.rsplit('/').next().map(str::to_owned)
 }
 
 pub fn job_for(tenant: &str, submitted: &Submitted) -> Option<IngestJob> {

@@ -2,6 +2,7 @@
 //! embed, then one index write for the whole batch (an index commit per document would
 //! dominate ingest time), then chunk records, graph contributions and statuses.
 
+use super::SubmitError;
 use super::{DOCUMENT_FAILED, DOCUMENT_INDEXED};
 use crate::Research;
 use crate::chunks::StoredChunk;
@@ -109,10 +110,23 @@ async fn prepare(research: &Research, job: &IngestJob) -> anyhow::Result<Outcome
     {
         return Ok(Outcome::Done);
     }
-    let Some(bytes) = crate::originals::load(research, &job.tenant, &doc.blob_key).await? else {
+    // Never more than the limit in memory: the file may have grown since it was submitted.
+    let limit = research.settings.max_document_bytes;
+    let Some(original) =
+        crate::originals::load(research, &job.tenant, &doc.blob_key, limit).await?
+    else {
         fail(research, job, doc, "the uploaded file is gone".into()).await?;
         return Ok(Outcome::Done);
     };
+    if original.size > limit {
+        let reason = SubmitError::TooLarge {
+            size: original.size,
+            limit,
+        };
+        fail(research, job, doc, reason.to_string()).await?;
+        return Ok(Outcome::Done);
+    }
+    let bytes = original.bytes;
     let format = match doc.format.parse::<plasma_documents::Format>() {
         Ok(f) => f,
         Err(e) => {
@@ -305,14 +319,14 @@ async fn fail(
 }
 
 /// Records a job that ran out of retries, so the document says why instead of staying
-/// `processing`.
+/// `queued` or `processing`. A document already indexed or failed keeps its state.
 pub async fn give_up(research: &Research, job: &IngestJob, error: &str) -> PortResult<()> {
     if let Some(doc) = research
         .documents
         .get(&job.tenant, &job.document_id)
         .await?
         && doc.version == job.version
-        && doc.status != Status::Indexed
+        && matches!(doc.status, Status::Queued | Status::Processing)
     {
         fail(
             research,
@@ -325,7 +339,12 @@ pub async fn give_up(research: &Research, job: &IngestJob, error: &str) -> PortR
     Ok(())
 }
 
-async fn publish(research: &Research, job: &IngestJob, detail_type: &str, reason: Option<String>) {
+pub(super) async fn publish(
+    research: &Research,
+    job: &IngestJob,
+    detail_type: &str,
+    reason: Option<String>,
+) {
     let event = Event::new(
         crate::SOURCE,
         detail_type,

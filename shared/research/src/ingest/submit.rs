@@ -132,7 +132,104 @@ pub async fn submit(
     Ok(Submitted::Created(doc))
 }
 
-async fn source_holder(
+/// A file that will not be ingested: too large, not a document, or never readable.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub size: u64,
+    /// The source it came from (`s3:<key>`).
+    pub source: String,
+    /// Where its bytes are, so deleting the document deletes them too.
+    pub stored_at: String,
+}
+
+/// Records a refused file as a `failed` document saying why, so that whoever uploaded it
+/// sees what became of it. Its bytes were never read, so it claims no content hash; it
+/// claims its source, so a later upload from there replaces it, and recording the same
+/// refusal again changes nothing.
+pub async fn refuse(
+    research: &Research,
+    tenant: &str,
+    refused: Refused,
+    reason: String,
+) -> PortResult<Document> {
+    let docs = &research.documents;
+    let now = research.clock.now();
+    if let Some(mut doc) = source_holder(research, tenant, &refused.source).await? {
+        if doc.status == Status::Failed && doc.reason.as_deref() == Some(&*reason) {
+            return Ok(doc);
+        }
+        // A newer file at the same source: the version moves on, so ingest jobs for the
+        // old one stop.
+        doc.status = Status::Failed;
+        doc.reason = Some(reason);
+        doc.size = refused.size;
+        doc.version += 1;
+        doc.updated_at = now;
+        docs.put(tenant, &doc).await?;
+        announce(research, tenant, &doc).await;
+        return Ok(doc);
+    }
+    let upload = Upload {
+        filename: refused.filename,
+        ..Upload::default()
+    };
+    let format = Format::detect(
+        refused.content_type.as_deref(),
+        upload.filename.as_deref(),
+        b"",
+    )
+    .ok();
+    let id = research.ids.new_id();
+    let doc = Document {
+        id: id.clone(),
+        title: title_of(&upload),
+        status: Status::Failed,
+        reason: Some(reason),
+        format: format.map_or("unknown", |f| f.as_str()).to_string(),
+        content_type: refused
+            .content_type
+            .unwrap_or_else(|| "application/octet-stream".into()),
+        size: refused.size,
+        content_hash: String::new(),
+        source: Some(refused.source.clone()),
+        metadata: Map::new(),
+        tags: Vec::new(),
+        date: now,
+        created_at: now,
+        updated_at: now,
+        indexed_at: None,
+        chunks: 0,
+        entities: 0,
+        version: 1,
+        blob_key: refused.stored_at,
+    };
+    if let Claim::Held(holder) = docs.claim_source(tenant, &refused.source, &id).await? {
+        // Refused concurrently (the same notification twice at once): one record is enough.
+        return match docs.get(tenant, &holder).await? {
+            Some(doc) => Ok(doc),
+            None => Err(PortError::Conflict(
+                "the source's document is being replaced concurrently".into(),
+            )),
+        };
+    }
+    docs.put(tenant, &doc).await?;
+    announce(research, tenant, &doc).await;
+    Ok(doc)
+}
+
+async fn announce(research: &Research, tenant: &str, doc: &Document) {
+    let job = super::IngestJob {
+        tenant: tenant.to_string(),
+        document_id: doc.id.clone(),
+        version: doc.version,
+    };
+    super::pipeline::publish(research, &job, super::DOCUMENT_FAILED, doc.reason.clone()).await;
+}
+
+/// The document a source's uploads go to, if there is one.
+pub(super) async fn source_holder(
     research: &Research,
     tenant: &str,
     source: &str,

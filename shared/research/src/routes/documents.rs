@@ -71,12 +71,18 @@ pub struct UploadRequest {
     pub content_type: Option<String>,
 }
 
+/// A browser-style form upload (S3's POST policy): `POST` `multipart/form-data` to `url`
+/// with every entry of `fields` as a form field, then the file in a last field named `file`.
+/// A file larger than `max_bytes` is refused (413 locally, `EntityTooLarge` from S3).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UploadTicket {
-    /// `PUT` the file's bytes here, with `headers`.
     pub url: String,
+    /// Always `POST`.
     pub method: String,
-    pub headers: BTreeMap<String, String>,
+    /// Form fields to send as they are, before the file.
+    pub fields: BTreeMap<String, String>,
+    /// Largest file this upload takes: the document size limit.
+    pub max_bytes: u64,
     pub key: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
@@ -282,7 +288,7 @@ fn clean_tags(tags: Vec<String>) -> Result<Vec<String>, Problem> {
     operation_id = "createUpload",
     request_body = UploadRequest,
     responses(
-        (status = 201, description = "Where to PUT the file; it is ingested once stored (S3 ObjectCreated → ingest)", body = UploadTicket),
+        (status = 201, description = "Where to POST the file as a form, and the fields to send with it; it is ingested once stored (S3 ObjectCreated → ingest)", body = UploadTicket),
     )
 )]
 pub(super) async fn upload(
@@ -302,17 +308,34 @@ pub(super) async fn upload(
             "a file name of 1 to 200 characters, without slashes",
         ));
     }
+    if let Some(content_type) = &request.content_type
+        && (content_type.is_empty()
+            || content_type.len() > 200
+            || !content_type.bytes().all(|b| (b' '..=b'~').contains(&b)))
+    {
+        return Err(invalid(
+            "content_type",
+            "a media type of 1 to 200 printable ASCII characters",
+        ));
+    }
     let key = ingest::incoming_key(&who.tenant, &research.ids.new_id(), filename);
+    // The same limit ingestion applies, so nothing larger is ever stored to be refused.
     let presigned = research
         .blobs
-        .presign_put(&key, request.content_type.as_deref(), UPLOAD_LIFETIME)
+        .presign_upload(
+            &key,
+            request.content_type.as_deref(),
+            research.settings.max_document_bytes,
+            UPLOAD_LIFETIME,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadTicket {
             url: presigned.url,
-            method: presigned.method,
-            headers: presigned.headers,
+            method: "POST".into(),
+            fields: presigned.fields,
+            max_bytes: presigned.max_bytes,
             key,
             expires_at: presigned.expires_at,
         }),
