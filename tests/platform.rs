@@ -47,6 +47,10 @@ mod openapi;
 mod rate_limit;
 #[path = "platform/research.rs"]
 mod research;
+#[path = "platform/security_cost.rs"]
+mod security_cost;
+#[path = "platform/security_low.rs"]
+mod security_low;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]
