@@ -55,6 +55,10 @@ mod security_host;
 mod security_agent;
 #[path = "platform/security_uploads.rs"]
 mod security_uploads;
+#[path = "platform/security_cost.rs"]
+mod security_cost;
+#[path = "platform/security_low.rs"]
+mod security_low;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

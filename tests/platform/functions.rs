@@ -39,10 +39,18 @@ async fn call(platform: &Platform, event: &str) -> (u16, serde_json::Value) {
     )
 }
 
+/// The authorized sample (an admin's claims) asking for the health details instead.
+fn admin_health_event() -> String {
+    sample("api-authorized.json").replace("admin/audit", "admin/health")
+}
+
 #[tokio::test]
 async fn api_serves_the_health_sample() {
     let dir = tempfile::tempdir().unwrap();
     let (status, body) = call(&platform(&dir), &sample("api-health.json")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, serde_json::json!({"status": "ok"}));
+    let (status, body) = call(&platform(&dir), &admin_health_event()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["backend"], "embedded");
 }
@@ -858,7 +866,7 @@ mod on_aws {
 
     #[tokio::test]
     async fn api_health_reports_every_aws_adapter() {
-        let (status, body) = call(&platform().await, &sample("api-health.json")).await;
+        let (status, body) = call(&platform().await, &super::admin_health_event()).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["backend"], "aws");
         for adapter in ["items", "blobs", "queue", "events", "scheduler"] {

@@ -149,7 +149,8 @@ async fn queries_return_the_same_data_as_rest() {
     assert_eq!(rest["items"].as_array().unwrap().len(), 2, "{rest}");
     assert_eq!(as_rest(&body["data"]["apiKeys"]), as_rest(&rest["items"]));
 
-    let (_, rest) = json(app.get("/health").send().await.unwrap()).await;
+    let r = app.get("/admin/health").bearer_auth(&admin);
+    let (_, rest) = json(r.send().await.unwrap()).await;
     let body = gql(
         &app,
         &admin,

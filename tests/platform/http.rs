@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn health_reports_embedded_backend_and_every_adapter() {
     let app = TestApp::spawn().await;
-    let (status, body) = json(app.get("/health").send().await.unwrap()).await;
+    let admin = app.token("acme", &["admin"]);
+    let r = app.get("/admin/health").bearer_auth(&admin);
+    let (status, body) = json(r.send().await.unwrap()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["backend"], "embedded");
     assert_eq!(body["status"], "ok");
@@ -24,8 +26,10 @@ async fn health_reports_embedded_backend_and_every_adapter() {
 #[tokio::test]
 async fn housekeeping_runs_on_start_and_shows_in_health() {
     let app = TestApp::spawn().await;
+    let admin = app.token("acme", &["admin"]);
     let report = eventually("housekeeping report", || async {
-        let (_, body) = json(app.get("/health").send().await.unwrap()).await;
+        let r = app.get("/admin/health").bearer_auth(&admin);
+        let (_, body) = json(r.send().await.unwrap()).await;
         (!body["housekeeping"].is_null()).then_some(body["housekeeping"].clone())
     })
     .await;

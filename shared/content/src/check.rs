@@ -12,8 +12,14 @@ use std::sync::LazyLock;
 static CHECKER: LazyLock<plasma_compliance::Checker> =
     LazyLock::new(plasma_compliance::Checker::new);
 
+/// The longest text `check_text` takes, in bytes, whichever surface (REST, MCP, a workflow
+/// step) asked.
+pub const MAX_CHECK_TEXT_BYTES: usize = 100_000;
+
 /// Why a check could not run.
 pub enum CheckError {
+    /// The text is blank or longer than [`MAX_CHECK_TEXT_BYTES`]; the message says which.
+    InvalidText(String),
     NoSuchProfile,
     Port(plasma_core::PortError),
 }
@@ -33,6 +39,14 @@ impl Content {
         profile_id: Option<&str>,
         citations: usize,
     ) -> Result<Report, CheckError> {
+        if text.trim().is_empty() {
+            return Err(CheckError::InvalidText("must not be empty".into()));
+        }
+        if text.len() > MAX_CHECK_TEXT_BYTES {
+            return Err(CheckError::InvalidText(format!(
+                "must be at most {MAX_CHECK_TEXT_BYTES} bytes"
+            )));
+        }
         let rules = match profile_id {
             Some(id) => Some(
                 self.profile(tenant, id, None)

@@ -5,7 +5,9 @@
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::attrs_of;
-use plasma_core::{Event, EventBus, Item, ItemStore, Key, PortError, PortResult, Query, Rule};
+use plasma_core::{
+    Condition, Event, EventBus, Item, ItemStore, Key, PortError, PortResult, Query, Rule, Update,
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -17,6 +19,10 @@ pub const DETAIL_TYPE: &str = "audit.recorded";
 pub const PLATFORM_TENANT: &str = "_platform";
 /// How long entries are kept before the store's TTL removes them.
 pub const RETENTION: Duration = Duration::days(400);
+/// Unauthenticated requests written to the platform's log each minute; the rest are only
+/// counted. Anyone can send them, so one entry each would let anyone fill the log and the
+/// bus at the cost of a request.
+pub const UNAUTHENTICATED_SAMPLE: u64 = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, SimpleObject)]
 pub struct AuditEvent {
@@ -60,6 +66,25 @@ impl AuditLog {
         Self { items }
     }
 
+    /// Counts one unauthenticated request in its minute (one counter per minute under
+    /// [`PLATFORM_TENANT`], kept as long as the entries) and says whether it belongs to the
+    /// minute's sample of [`UNAUTHENTICATED_SAMPLE`] that are written in full.
+    pub async fn count_unauthenticated(&self, at: DateTime<Utc>) -> PortResult<bool> {
+        let minute = at.format("%Y-%m-%dT%H:%MZ").to_string();
+        let key = Key::new(
+            format!("{}#UNAUTHENTICATED", partition(PLATFORM_TENANT)),
+            minute,
+        );
+        let update = Update {
+            expires_at: Some(Some((at + RETENTION).timestamp())),
+            ..Update::default()
+        }
+        .add("count", 1);
+        let counted = self.items.update(&key, update, Condition::None).await?;
+        let count = counted.get("count").and_then(|c| c.as_u64()).unwrap_or(0);
+        Ok(count <= UNAUTHENTICATED_SAMPLE)
+    }
+
     /// Append one entry. `event_id` is the bus event's id, so a redelivered event overwrites
     /// its own entry instead of adding a second one.
     pub async fn append(&self, event_id: &str, event: &AuditEvent) -> PortResult<()> {
@@ -77,7 +102,7 @@ impl AuditLog {
             format!("{at}#{event_id}"),
         ))
         .with_expiry((event.at + RETENTION).timestamp());
-        self.items.put(item, plasma_core::Condition::None).await
+        self.items.put(item, Condition::None).await
     }
 
     /// Entries between `from` and `to` (inclusive), newest first, optionally for one actor.

@@ -79,6 +79,13 @@ impl RateLimiter {
     /// Take a token from the principal's tenant bucket and its own, or from neither. `Ok`
     /// carries the quota to report; `Err` is the 429 or 503 to answer instead.
     pub async fn admit(&self, who: &Principal) -> Result<Quota, Problem> {
+        self.charge(who, 1).await
+    }
+
+    /// Take `tokens` from both buckets at once, or nothing: for a request that does the work
+    /// of several (a GraphQL operation with several fields). A cost no full bucket holds is
+    /// refused with 400, since waiting would never help.
+    pub async fn charge(&self, who: &Principal, tokens: u32) -> Result<Quota, Problem> {
         let plan = self.limits.plan_for(&who.tenant);
         let slots = [
             Slot {
@@ -90,9 +97,17 @@ impl RateLimiter {
                 rate: Rate::per_minute(plan.principal_per_minute),
             },
         ];
+        if let Some(slot) = slots.iter().find(|slot| tokens > slot.rate.capacity()) {
+            return Err(Problem::invalid(format!(
+                "this request costs {tokens} requests, more than the {} per minute allowed; \
+                 split it",
+                slot.rate.capacity()
+            ))
+            .with("cost", tokens));
+        }
         let (mut conflicts, mut failures) = (0, 0);
         loop {
-            match self.attempt(&slots).await {
+            match self.attempt(&slots, tokens).await {
                 Ok(Attempt::Admitted(quota)) => return Ok(quota),
                 Ok(Attempt::Denied { quota, retry_after }) => {
                     tracing::info!(tenant = %who.tenant, subject = %who.subject, "rate limited");
@@ -124,14 +139,14 @@ impl RateLimiter {
         }
     }
 
-    async fn attempt(&self, [tenant, principal]: &[Slot; 2]) -> PortResult<Attempt> {
+    async fn attempt(&self, [tenant, principal]: &[Slot; 2], tokens: u32) -> PortResult<Attempt> {
         let found = self
             .items
             .batch_get(&[tenant.key.clone(), principal.key.clone()])
             .await?;
         let now_ms = self.clock.now().timestamp_millis();
-        let tenant = Checked::new(tenant, &found, now_ms)?;
-        let principal = Checked::new(principal, &found, now_ms)?;
+        let tenant = Checked::new(tenant, &found, now_ms, tokens)?;
+        let principal = Checked::new(principal, &found, now_ms, tokens)?;
         let (first, second) = match (tenant.take(), principal.take()) {
             (Some(first), Some(second)) => (first, second),
             (None, Some(_)) => return Ok(tenant.refusal()),
@@ -154,12 +169,14 @@ struct Checked<'a> {
     slot: &'a Slot,
     bucket: Bucket,
     version: Option<i64>,
+    /// What this request takes.
+    tokens: u32,
 }
 
 impl<'a> Checked<'a> {
     /// A malformed stored bucket is a backend error: only this module writes them, and its
     /// expiry clears it within a window and a minute.
-    fn new(slot: &'a Slot, found: &[Item], now_ms: i64) -> PortResult<Self> {
+    fn new(slot: &'a Slot, found: &[Item], now_ms: i64, tokens: u32) -> PortResult<Self> {
         let stored = match found.iter().find(|item| item.key == slot.key) {
             Some(item) => Some(item.parse::<Stored>()?),
             None => None,
@@ -168,20 +185,24 @@ impl<'a> Checked<'a> {
             slot,
             bucket: slot.rate.refill(stored.as_ref().map(|s| s.bucket), now_ms),
             version: stored.map(|s| s.version),
+            tokens,
         })
     }
 
     fn refusal(&self) -> Attempt {
         Attempt::Denied {
             quota: self.slot.rate.quota(self.bucket),
-            retry_after: self.slot.rate.retry_after_secs(self.bucket),
+            retry_after: self
+                .slot
+                .rate
+                .retry_after_secs_for(self.bucket, self.tokens),
         }
     }
 
-    /// The write that takes one token, if the bucket still holds this version (or is still
-    /// absent), and the quota it leaves; `None` when the bucket is empty.
+    /// The write that takes the request's tokens, if the bucket still holds this version (or
+    /// is still absent), and the quota it leaves; `None` when the bucket holds too few.
     fn take(&self) -> Option<(TxOp, Quota)> {
-        let taken = self.slot.rate.take(self.bucket)?;
+        let taken = self.slot.rate.take_many(self.bucket, self.tokens)?;
         let (condition, next) = match self.version {
             Some(v) => (Condition::Equals("version".into(), Value::from(v)), v + 1),
             None => (Condition::NotExists, 1),
@@ -239,8 +260,12 @@ impl Quota {
         .map(|(name, value)| (HeaderName::from_static(name), HeaderValue::from(value)))
     }
 
+    /// Adds the headers a response doesn't carry yet: a handler that charged more than the
+    /// guard's token (GraphQL) reports the quota its own charge left.
     pub fn apply(&self, headers: &mut HeaderMap) {
-        headers.extend(self.headers());
+        for (name, value) in self.headers() {
+            headers.entry(name).or_insert(value);
+        }
     }
 }
 

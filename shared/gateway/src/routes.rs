@@ -157,6 +157,9 @@ async fn guard(
         Err(problem) => {
             let detail = problem.detail.as_deref().unwrap_or("");
             tracing::warn!(detail, "authentication failed");
+            if !gateway.sampled_unauthenticated().await {
+                return problem.into_response();
+            }
             // No tenant can be trusted yet, so the event goes to the platform's own log.
             let event = AuditEvent {
                 tenant: audit::PLATFORM_TENANT.into(),
@@ -225,6 +228,19 @@ async fn authorized(
 }
 
 impl Gateway {
+    /// Whether an unauthenticated request is one of its minute's sample written to the audit
+    /// log; every one is counted. When the count cannot be kept, none is written: the point
+    /// is that anonymous traffic cannot multiply writes.
+    async fn sampled_unauthenticated(&self) -> bool {
+        match self.audit_log.count_unauthenticated(self.clock.now()).await {
+            Ok(sampled) => sampled,
+            Err(e) => {
+                tracing::error!(error = %e, "counting unauthenticated requests failed");
+                false
+            }
+        }
+    }
+
     /// Audit publishing must not undo a request that already took effect: a failure is logged
     /// loudly instead of turned into an error response.
     pub(crate) async fn audit(&self, event: &AuditEvent) {

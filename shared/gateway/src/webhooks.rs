@@ -4,19 +4,23 @@
 //! `id.timestamp.body`). Failed attempts are retried with exponential backoff — as a delayed
 //! queue message while the delay fits SQS's 15-minute limit, as a one-time schedule beyond —
 //! and after the last attempt the delivery stays as a `failed` record: the dead letter that
-//! the deliveries endpoint shows.
+//! the deliveries endpoint shows. Signing secrets are stored sealed by the cipher port, bound
+//! to the tenant and endpoint, like publishing credentials: a copy of the table does not let
+//! anyone sign as the platform.
 
 use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::{attrs_of, query_all};
 use plasma_core::{
-    Clock, Condition, Event, EventEnvelope, IdGen, Item, ItemStore, Key, OneTimeSchedule,
+    Cipher, Clock, Condition, Event, EventEnvelope, IdGen, Item, ItemStore, Key, OneTimeSchedule,
     OutMessage, PortError, PortResult, Query, Queue, Scheduler,
 };
 use plasma_http::outbound::{self, Egress};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -118,6 +122,7 @@ pub struct Job {
 #[derive(Clone)]
 pub struct Webhooks {
     items: Arc<dyn ItemStore>,
+    cipher: Arc<dyn Cipher>,
     queue: Arc<dyn Queue>,
     scheduler: Arc<dyn Scheduler>,
     clock: Arc<dyn Clock>,
@@ -132,6 +137,16 @@ fn endpoint_key(tenant: &str, id: &str) -> Key {
     Key::new(format!("T#{tenant}"), format!("WEBHOOK#{id}"))
 }
 
+/// The encryption context of an endpoint's signing secret: a sealed secret copied to another
+/// endpoint or tenant does not open.
+fn secret_context(tenant: &str, endpoint_id: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("tenant".to_string(), tenant.to_string()),
+        ("purpose".to_string(), "webhook".to_string()),
+        ("endpoint".to_string(), endpoint_id.to_string()),
+    ])
+}
+
 fn delivery_key(tenant: &str, endpoint_id: &str, id: &str) -> Key {
     Key::new(
         format!("T#{tenant}#WEBHOOK#{endpoint_id}"),
@@ -140,8 +155,10 @@ fn delivery_key(tenant: &str, endpoint_id: &str, id: &str) -> Key {
 }
 
 impl Webhooks {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         items: Arc<dyn ItemStore>,
+        cipher: Arc<dyn Cipher>,
         queue: Arc<dyn Queue>,
         scheduler: Arc<dyn Scheduler>,
         clock: Arc<dyn Clock>,
@@ -152,6 +169,7 @@ impl Webhooks {
         let http = outbound::client(policy.egress, policy.timeout);
         Self {
             items,
+            cipher,
             queue,
             scheduler,
             clock,
@@ -162,7 +180,7 @@ impl Webhooks {
         }
     }
 
-    /// Register an endpoint; the signing secret is returned once and kept only in the store.
+    /// Register an endpoint; the signing secret is returned once and kept only sealed.
     pub async fn create_endpoint(
         &self,
         tenant: &str,
@@ -172,10 +190,7 @@ impl Webhooks {
             .map_err(|e| PortError::Invalid(e.to_string()))?;
         let mut raw = [0u8; 24];
         rand::rng().fill_bytes(&mut raw);
-        let secret = format!(
-            "whsec_{}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        );
+        let secret = format!("whsec_{}", STANDARD.encode(raw));
         let endpoint = Endpoint {
             id: self.ids.new_id(),
             url: new.url,
@@ -183,8 +198,12 @@ impl Webhooks {
             events: new.events,
             created_at: self.clock.now(),
         };
+        let sealed = self
+            .cipher
+            .encrypt(secret.as_bytes(), &secret_context(tenant, &endpoint.id))
+            .await?;
         let mut attrs = attrs_of(&endpoint)?;
-        attrs.insert("secret".into(), secret.clone().into());
+        attrs.insert("sealed_secret".into(), STANDARD.encode(sealed).into());
         self.items
             .put(
                 Item::new(endpoint_key(tenant, &endpoint.id), attrs),
@@ -333,7 +352,12 @@ impl Webhooks {
             .await?;
         let outcome = match endpoint {
             None => Err("the endpoint was deleted".to_string()),
-            Some(endpoint) => self.send(&endpoint, &delivery).await,
+            Some(endpoint) => {
+                let secret = self
+                    .secret(&job.tenant, &job.endpoint_id, &endpoint)
+                    .await?;
+                self.send(&endpoint, &secret, &delivery).await
+            }
         };
         let now = self.clock.now();
         let (status, error) = match outcome {
@@ -423,16 +447,37 @@ impl Webhooks {
         }
     }
 
+    /// The endpoint's signing secret, unsealed. An error (the cipher unreachable) retries the
+    /// job like any backend error; a record that cannot hold a secret is a backend error too.
+    async fn secret(&self, tenant: &str, endpoint_id: &str, endpoint: &Item) -> PortResult<String> {
+        // Endpoints registered before secrets were sealed keep working until re-registered.
+        if let Some(legacy) = endpoint.get("secret").and_then(Value::as_str) {
+            return Ok(legacy.to_string());
+        }
+        let sealed = endpoint
+            .get("sealed_secret")
+            .and_then(Value::as_str)
+            .and_then(|s| STANDARD.decode(s).ok())
+            .ok_or_else(|| PortError::Backend("the endpoint's secret is malformed".into()))?;
+        let plain = self
+            .cipher
+            .decrypt(&sealed, &secret_context(tenant, endpoint_id))
+            .await?;
+        String::from_utf8(plain)
+            .map_err(|_| PortError::Backend("the endpoint's secret is not text".into()))
+    }
+
     /// POST the signed event; `Ok(status)` when the receiver answered at all.
-    async fn send(&self, endpoint: &Item, delivery: &Delivery) -> Result<u16, String> {
+    async fn send(
+        &self,
+        endpoint: &Item,
+        secret: &str,
+        delivery: &Delivery,
+    ) -> Result<u16, String> {
         let url = endpoint
             .get("url")
             .and_then(Value::as_str)
             .ok_or("the endpoint has no URL")?;
-        let secret = endpoint
-            .get("secret")
-            .and_then(Value::as_str)
-            .ok_or("the endpoint has no secret")?;
         let url = outbound::check_url(self.policy.egress, url).map_err(|e| e.to_string())?;
         let body = json!({
             "type": delivery.event_type,

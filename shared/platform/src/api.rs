@@ -18,6 +18,13 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
             openapi::document,
             document.clone(),
         )
+        .route(
+            Method::GET,
+            health::ADMIN_HEALTH,
+            plasma_gateway::Permission::Admin,
+            health::details,
+            platform.clone(),
+        )
         .authenticated(Method::GET, crate::me::PATH, crate::me::me, ())
         .authenticated(
             Method::POST,

@@ -3,12 +3,14 @@
 //! route needs and audits the same events (see `plasma_gateway::graphql`).
 
 mod agent;
+mod cost;
 mod research;
 
 use crate::Platform;
 use crate::health::HealthQuery;
 use async_graphql::{EmptySubscription, MergedObject, Schema, Variables};
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use plasma_gateway::graphql::{AdminMutation, AdminQuery, Caller};
 use plasma_gateway::{Gateway, Principal};
@@ -21,8 +23,12 @@ use utoipa::ToSchema;
 /// Deep enough for the standard introspection query (13 levels through `ofType`), which is
 /// deeper than any data query this schema allows.
 const MAX_DEPTH: usize = 15;
-/// Each selected field costs 1; the standard introspection query costs about 180.
+/// Each selected field costs 1, an expensive one [`EXPENSIVE_FIELD`]; the standard
+/// introspection query costs about 180.
 const MAX_COMPLEXITY: usize = 250;
+/// The complexity of a field that searches or writes an answer, so that one query holds at
+/// most 10 of them however they are aliased (each is also charged a rate-limit token).
+const EXPENSIVE_FIELD: usize = MAX_COMPLEXITY / 10;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -40,9 +46,10 @@ pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn schema(platform: &Platform, gateway: Arc<Gateway>) -> ApiSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(platform.clone())
-        .data(gateway)
+        .data(gateway.clone())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .extension(cost::Metered(gateway.rate_limiter.clone()))
         .enable_federation()
         .finish()
 }
@@ -67,8 +74,12 @@ pub struct GraphQlRequest {
     responses(
         (status = 200, description = "`data`, and `errors` whose `extensions.code` is a problem \
                                       code such as `forbidden`", body = Object),
-        (status = 400, description = "A body that is not a GraphQL request", body = Problem,
+        (status = 400, description = "A body that is not a GraphQL request, or an operation \
+                                      costing more requests than a minute allows", body = Problem,
          content_type = "application/problem+json"),
+        (status = 429, description = "The operation's fields cost more requests than are left \
+                                      (`rate_limited`, with `Retry-After`); nothing ran",
+         body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn execute(
@@ -76,15 +87,26 @@ pub async fn execute(
     Extension(principal): Extension<Principal>,
     request_id: Option<Extension<RequestId>>,
     ApiJson(body): ApiJson<GraphQlRequest>,
-) -> Json<async_graphql::Response> {
+) -> Response {
+    let ledger = cost::Ledger::new(principal.clone(), body.operation_name.clone());
     let mut request = async_graphql::Request::new(body.query)
         .variables(Variables::from_json(body.variables.unwrap_or_default()))
         .data(Caller {
             principal,
             request_id: request_id.map(|Extension(id)| id.0).unwrap_or_default(),
-        });
+        })
+        .data(ledger.clone());
     if let Some(name) = body.operation_name {
         request = request.operation_name(name);
     }
-    Json(schema.execute(request).await)
+    let answer = schema.execute(request).await;
+    match ledger.outcome() {
+        Some(Err(refused)) => refused.into_response(),
+        Some(Ok(quota)) => {
+            let mut response = Json(answer).into_response();
+            quota.apply(response.headers_mut());
+            response
+        }
+        None => Json(answer).into_response(),
+    }
 }

@@ -1,13 +1,18 @@
-//! `GET /health` and GraphQL's `health`: version, backend, and each adapter's state. 503 when
-//! any adapter fails, so load balancers and `plasma serve` users see a broken dependency at once.
+//! `GET /health`, `GET /admin/health` and GraphQL's `health`. Anyone may ask whether the
+//! platform is up (`status`; 503 when any adapter fails, so load balancers see a broken
+//! dependency at once); the details — version, backend, each adapter's state with resource
+//! names, queue depths and dead letters — tell an attacker what runs where, so they need
+//! `admin:*`.
 
 use crate::Platform;
 use crate::housekeeping::{self, Report};
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Guard, Object, SimpleObject};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use plasma_core::PortResult;
+use plasma_gateway::Permission;
+use plasma_gateway::graphql::authorize;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -16,17 +21,44 @@ use utoipa::ToSchema;
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The route with the details, for the permission check and audit of GraphQL's fields.
+pub const ADMIN_HEALTH: &str = "/admin/health";
+
+/// What anyone may know: whether the platform is up.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Status {
+    /// `ok`, or `degraded` when any adapter failed.
+    pub status: String,
+}
+
+/// The details; in GraphQL every field but `status` needs `admin:*`.
 #[derive(Debug, Clone, Serialize, ToSchema, SimpleObject)]
 pub struct Health {
     /// `ok`, or `degraded` when any adapter failed.
     pub status: String,
+    #[graphql(guard = "AdminOnly")]
     pub version: String,
     /// `embedded` or `aws`.
+    #[graphql(guard = "AdminOnly")]
     pub backend: String,
     /// By adapter: items, blobs, queue, events, scheduler.
+    #[graphql(guard = "AdminOnly")]
     pub adapters: BTreeMap<String, Check>,
     /// The last housekeeping run, once there was one.
+    #[graphql(guard = "AdminOnly")]
     pub housekeeping: Option<Report>,
+}
+
+/// The permission `GET /admin/health` needs, checked and audited as for any field.
+struct AdminOnly;
+
+impl Guard for AdminOnly {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        let route = ADMIN_HEALTH;
+        authorize(ctx, Permission::Admin, Method::GET, route, route)
+            .await
+            .map(drop)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -75,25 +107,48 @@ pub async fn report(p: &Platform) -> Health {
     }
 }
 
-/// The platform's health.
+fn status_code(health: &Health) -> StatusCode {
+    if health.status == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// Whether the platform is up.
 #[utoipa::path(
     get,
     path = "/health",
     tag = "platform",
     operation_id = "health",
     responses(
+        (status = 200, description = "Every adapter answers", body = Status),
+        (status = 503, description = "An adapter failed", body = Status),
+    )
+)]
+pub async fn health(State(p): State<Platform>) -> (StatusCode, Json<Status>) {
+    let health = report(&p).await;
+    let status = Status {
+        status: health.status.clone(),
+    };
+    (status_code(&health), Json(status))
+}
+
+/// The platform's health in detail: version, backend, each adapter and the last
+/// housekeeping run (queue depths, dead letters).
+#[utoipa::path(
+    get,
+    path = ADMIN_HEALTH,
+    tag = "admin",
+    operation_id = "adminHealth",
+    responses(
         (status = 200, description = "Every adapter answers", body = Health),
         (status = 503, description = "An adapter failed", body = Health),
     )
 )]
-pub async fn health(State(p): State<Platform>) -> (StatusCode, Json<Health>) {
+pub async fn details(State(p): State<Platform>) -> (StatusCode, Json<Health>) {
     let health = report(&p).await;
-    let status = if health.status == "ok" {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, Json(health))
+    (status_code(&health), Json(health))
 }
 
 #[derive(Default)]
@@ -101,7 +156,8 @@ pub struct HealthQuery;
 
 #[Object]
 impl HealthQuery {
-    /// The same document as `GET /health`.
+    /// The same document as `GET /admin/health`; anyone may read `status`, the other fields
+    /// need `admin:*`.
     async fn health(&self, ctx: &Context<'_>) -> async_graphql::Result<Health> {
         Ok(report(ctx.data::<Platform>()?).await)
     }

@@ -9,11 +9,14 @@ use axum::Extension;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use plasma_brand::mentions::InboxFilter;
+use plasma_content::check::{CheckError, MAX_CHECK_TEXT_BYTES};
 use plasma_content::drafts::{DraftError, DraftRequest};
 use plasma_core::{SearchFilters, SearchMode};
 use plasma_gateway::Principal;
+use plasma_http::Problem;
 use plasma_mcp::{Caller, ServerOptions, ToolError, ToolHost, ToolSpec};
 use plasma_research::ask::AskMode;
+use plasma_research::limits;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -106,9 +109,9 @@ pub(crate) fn catalogue() -> Vec<ToolSpec> {
             "Hybrid (BM25 + vector) search over the tenant's documents; returns chunks with titles and scores.",
             "research:read",
             json!({"type": "object", "properties": {
-                "query": {"type": "string", "minLength": 1},
+                "query": {"type": "string", "minLength": 1, "maxLength": limits::MAX_QUERY_CHARS},
                 "mode": {"type": "string", "enum": ["bm25", "vector", "hybrid"], "default": "hybrid"},
-                "top_k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}
+                "top_k": {"type": "integer", "minimum": limits::TOP_K.start(), "maximum": limits::TOP_K.end(), "default": limits::DEFAULT_TOP_K}
             }, "required": ["query"], "additionalProperties": false}),
         ),
         spec(
@@ -117,7 +120,7 @@ pub(crate) fn catalogue() -> Vec<ToolSpec> {
             "An answer with numbered citations to the tenant's documents; mode naive, local (GraphRAG) or global.",
             "research:read",
             json!({"type": "object", "properties": {
-                "question": {"type": "string", "minLength": 1},
+                "question": {"type": "string", "minLength": 1, "maxLength": limits::MAX_QUESTION_CHARS},
                 "mode": {"type": "string", "enum": ["naive", "local", "global"], "default": "naive"}
             }, "required": ["question"], "additionalProperties": false}),
         ),
@@ -137,7 +140,7 @@ pub(crate) fn catalogue() -> Vec<ToolSpec> {
             "Scores a text for a channel (0-100) against the brand voice, with itemised findings.",
             "content:read",
             json!({"type": "object", "properties": {
-                "text": {"type": "string", "minLength": 1},
+                "text": {"type": "string", "minLength": 1, "description": format!("At most {MAX_CHECK_TEXT_BYTES} bytes")},
                 "channel": {"type": "string", "enum": ["blog", "linkedin", "x", "newsletter", "press_release", "mastodon", "medium", "wordpress", "webhook"]},
                 "profile_id": {"type": "string"}
             }, "required": ["text", "channel"], "additionalProperties": false}),
@@ -213,6 +216,15 @@ pub(crate) const MCP_ONLY: [&str; 3] = ["workflows.list", "workflows.run", "work
 
 fn args<T: DeserializeOwned>(arguments: Value) -> Result<T, ToolError> {
     serde_json::from_value(arguments).map_err(|e| ToolError::Invalid(e.to_string()))
+}
+
+/// A request the REST route would answer 400, as the tool's invalid-arguments error.
+fn refused(problem: Problem) -> ToolError {
+    let detail = problem.detail.unwrap_or_default();
+    match problem.extra.get("field").and_then(Value::as_str) {
+        Some(field) => ToolError::Invalid(format!("{field}: {detail}")),
+        None => ToolError::Invalid(detail),
+    }
 }
 
 fn failed(e: impl std::fmt::Display) -> ToolError {
@@ -341,12 +353,8 @@ impl ToolHost for Tools {
                     "hybrid" => SearchMode::Hybrid,
                     other => return Err(ToolError::Invalid(format!("unknown mode {other:?}"))),
                 };
-                let top_k = a.top_k.unwrap_or(5);
-                if a.query.trim().is_empty() || !(1..=50).contains(&top_k) {
-                    return Err(ToolError::Invalid(
-                        "query must not be empty and top_k is 1 to 50".into(),
-                    ));
-                }
+                limits::query("query", &a.query).map_err(refused)?;
+                let top_k = limits::top_k("top_k", a.top_k).map_err(refused)?;
                 let results = plasma_research::search::search(
                     &p.research,
                     tenant,
@@ -362,9 +370,7 @@ impl ToolHost for Tools {
             }
             "research.ask" => {
                 let a: AskArgs = args(arguments)?;
-                if a.question.trim().is_empty() {
-                    return Err(ToolError::Invalid("question must not be empty".into()));
-                }
+                limits::question("question", &a.question).map_err(refused)?;
                 let answer =
                     plasma_research::ask::ask(&p.research, tenant, &a.question, a.mode, false)
                         .await
@@ -414,10 +420,9 @@ impl ToolHost for Tools {
                     .check_text(tenant, &a.text, a.channel, a.profile_id.as_deref(), 0)
                     .await
                     .map_err(|e| match e {
-                        plasma_content::check::CheckError::NoSuchProfile => {
-                            ToolError::NotFound("the profile".into())
-                        }
-                        plasma_content::check::CheckError::Port(e) => failed(e),
+                        CheckError::InvalidText(why) => ToolError::Invalid(format!("text: {why}")),
+                        CheckError::NoSuchProfile => ToolError::NotFound("the profile".into()),
+                        CheckError::Port(e) => failed(e),
                     })?;
                 serde_json::to_value(report).map_err(failed)
             }

@@ -30,7 +30,7 @@ const API_KEY: &str = "apiKey";
                        an API key and name the permission they need in `x-permission`; \
                        `POST /graphql` checks a permission per field."
     ),
-    paths(health::health, document, me::me, graphql::execute, mcp::post, mcp::delete),
+    paths(health::health, health::details, document, me::me, graphql::execute, mcp::post, mcp::delete),
     components(schemas(Problem)),
     tags(
         (name = "platform", description = "Health and this document"),

@@ -195,6 +195,7 @@ impl Platform {
         };
         let webhooks = Webhooks::new(
             items.clone(),
+            cipher.clone(),
             queue.clone(),
             scheduler.clone(),
             clock.clone(),
@@ -311,6 +312,7 @@ impl Platform {
         };
         self.webhooks = Webhooks::new(
             self.items.clone(),
+            self.cipher.clone(),
             self.queue.clone(),
             self.scheduler.clone(),
             self.clock.clone(),

@@ -1,7 +1,8 @@
 //! Research automation: documents and their ingestion ([`ingest`]), chunk records
 //! ([`chunks`]), the knowledge graph as merged per-document contributions ([`graph_store`]),
 //! hybrid search ([`search`]), answers with citations in three modes ([`ask`]), multi-step
-//! research jobs ([`jobs`]) and the HTTP routes ([`routes`]).
+//! research jobs ([`jobs`]), the input limits every surface shares ([`limits`]) and the
+//! HTTP routes ([`routes`]).
 
 pub mod ask;
 pub mod chunks;
@@ -10,6 +11,7 @@ pub mod graph_store;
 pub mod highlight;
 pub mod ingest;
 pub mod jobs;
+pub mod limits;
 mod originals;
 pub mod routes;
 pub mod search;

@@ -12,8 +12,6 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 pub const CHECK: &str = "/content/check";
-/// Longest text checked, in bytes.
-const MAX_TEXT: usize = 100_000;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -46,12 +44,6 @@ pub(super) async fn check(
     Extension(who): Extension<Principal>,
     ApiJson(request): ApiJson<CheckRequest>,
 ) -> Result<Json<Report>, Problem> {
-    if request.text.trim().is_empty() {
-        return Err(invalid("text", "must not be empty"));
-    }
-    if request.text.len() > MAX_TEXT {
-        return Err(invalid("text", format!("must be at most {MAX_TEXT} bytes")));
-    }
     content
         .check_text(
             &who.tenant,
@@ -63,6 +55,7 @@ pub(super) async fn check(
         .await
         .map(Json)
         .map_err(|e| match e {
+            CheckError::InvalidText(why) => invalid("text", why),
             CheckError::NoSuchProfile => Problem::not_found("the profile"),
             CheckError::Port(e) => e.into(),
         })

@@ -81,10 +81,21 @@ impl Rate {
 
     /// The bucket with one token taken, or `None` when less than one is left.
     pub fn take(self, bucket: Bucket) -> Option<Bucket> {
-        (bucket.milli_tokens >= MILLI).then_some(Bucket {
-            milli_tokens: bucket.milli_tokens - MILLI,
+        self.take_many(bucket, 1)
+    }
+
+    /// The bucket with `tokens` taken, or `None` when fewer are left.
+    pub fn take_many(self, bucket: Bucket, tokens: u32) -> Option<Bucket> {
+        let cost = i64::from(tokens) * MILLI;
+        (bucket.milli_tokens >= cost).then_some(Bucket {
+            milli_tokens: bucket.milli_tokens - cost,
             ..bucket
         })
+    }
+
+    /// A full bucket's tokens: a request costing more can never be admitted.
+    pub fn capacity(self) -> u32 {
+        self.capacity.get()
     }
 
     /// Milliseconds until the bucket holds `target` thousandths (0 if it already does).
@@ -103,7 +114,12 @@ impl Rate {
 
     /// Whole seconds until one token is back; at least 1 so clients never retry at once.
     pub fn retry_after_secs(self, bucket: Bucket) -> u64 {
-        secs(self.ms_until(bucket, MILLI)).max(1)
+        self.retry_after_secs_for(bucket, 1)
+    }
+
+    /// Whole seconds until `tokens` are back (at least 1).
+    pub fn retry_after_secs_for(self, bucket: Bucket, tokens: u32) -> u64 {
+        secs(self.ms_until(bucket, i64::from(tokens) * MILLI)).max(1)
     }
 
     /// When the stored bucket may vanish (epoch seconds): once it has refilled, a missing

@@ -6,8 +6,8 @@ use async_graphql::{Context, Enum, Json, Object};
 use axum::http::Method;
 use plasma_gateway::Permission;
 use plasma_gateway::graphql::{authorize, error};
-use plasma_http::Problem;
 use plasma_research::ask::{Answer, AskMode};
+use plasma_research::limits;
 use plasma_research::routes::{ASK, SEARCH};
 use plasma_research::search::SearchResult;
 
@@ -33,6 +33,7 @@ pub struct ResearchQuery;
 impl ResearchQuery {
     /// An answer with numbered citations, as `POST /research/ask` gives it (`answer`,
     /// `citations`, `provider`, `mode`). Needs `research:read`.
+    #[graphql(complexity = "super::EXPENSIVE_FIELD")]
     async fn research_ask(
         &self,
         ctx: &Context<'_>,
@@ -40,11 +41,7 @@ impl ResearchQuery {
         #[graphql(default_with = "ResearchAskMode::Naive")] mode: ResearchAskMode,
     ) -> async_graphql::Result<Json<Answer>> {
         let caller = authorize(ctx, Permission::ResearchRead, Method::POST, ASK, ASK).await?;
-        if question.trim().is_empty() {
-            return Err(error(
-                Problem::invalid("question must not be empty").with("field", "question"),
-            ));
-        }
+        limits::question("question", &question).map_err(error)?;
         let platform = ctx.data::<Platform>()?;
         let mode = match mode {
             ResearchAskMode::Naive => AskMode::Naive,
@@ -64,19 +61,17 @@ impl ResearchQuery {
     }
 
     /// Chunks for a query, as `POST /research/search` returns them. Needs `research:read`.
+    #[graphql(complexity = "super::EXPENSIVE_FIELD")]
     async fn research_search(
         &self,
         ctx: &Context<'_>,
         query: String,
         #[graphql(default_with = "ResearchSearchMode::Hybrid")] mode: ResearchSearchMode,
-        #[graphql(default = 10)] top_k: usize,
+        #[graphql(default_with = "limits::DEFAULT_TOP_K")] top_k: usize,
     ) -> async_graphql::Result<Json<Vec<SearchResult>>> {
         let caller = authorize(ctx, Permission::ResearchRead, Method::POST, SEARCH, SEARCH).await?;
-        if query.trim().is_empty() || !(1..=100).contains(&top_k) {
-            return Err(error(Problem::invalid(
-                "query must not be empty and topK is 1 to 100",
-            )));
-        }
+        limits::query("query", &query).map_err(error)?;
+        let top_k = limits::top_k("topK", Some(top_k)).map_err(error)?;
         let platform = ctx.data::<Platform>()?;
         let mode = match mode {
             ResearchSearchMode::Bm25 => plasma_core::SearchMode::Bm25,

@@ -1,8 +1,7 @@
 //! `POST /research/ask`: an answer with numbered citations.
 
-use super::search::check_text;
-use crate::Research;
 use crate::ask::{Answer, AskMode};
+use crate::{Research, limits};
 use axum::extract::State;
 use axum::{Extension, Json};
 use plasma_gateway::Principal;
@@ -41,7 +40,7 @@ pub(super) async fn ask(
     Extension(who): Extension<Principal>,
     ApiJson(request): ApiJson<AskRequest>,
 ) -> Result<Json<Answer>, Problem> {
-    check_text("question", &request.question)?;
+    limits::question("question", &request.question)?;
     Ok(Json(
         crate::ask::ask(
             &research,

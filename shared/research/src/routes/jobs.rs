@@ -1,8 +1,7 @@
 //! Research jobs: start one, follow its progress, read its report.
 
-use super::search::check_text;
-use crate::Research;
 use crate::jobs::{self, Job, JobStatus};
+use crate::{Research, limits};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -41,7 +40,7 @@ pub(super) async fn create(
     Extension(who): Extension<Principal>,
     ApiJson(new): ApiJson<NewJob>,
 ) -> Result<(StatusCode, Json<JobAccepted>), Problem> {
-    check_text("question", &new.question)?;
+    limits::question("question", &new.question)?;
     let job = jobs::start(&research, &who.tenant, new.question.trim()).await?;
     Ok((
         StatusCode::ACCEPTED,

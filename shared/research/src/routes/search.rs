@@ -1,7 +1,7 @@
 //! `POST /research/search`: BM25, vector or hybrid search over the tenant's chunks.
 
-use crate::Research;
 use crate::search::SearchResult;
+use crate::{Research, limits};
 use axum::extract::State;
 use axum::{Extension, Json};
 use plasma_core::{Fusion, SearchFilters, SearchMode};
@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub const SEARCH: &str = "/research/search";
-pub const MAX_TOP_K: usize = 100;
-pub const MAX_QUERY_CHARS: usize = 2000;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -40,19 +38,6 @@ pub struct SearchResponse {
     pub results: Vec<SearchResult>,
 }
 
-pub(super) fn check_text(field: &str, text: &str) -> Result<(), Problem> {
-    if text.trim().is_empty() {
-        return Err(invalid(field, "must not be empty"));
-    }
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(invalid(
-            field,
-            format!("at most {MAX_QUERY_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
-
 #[utoipa::path(
     post,
     path = SEARCH,
@@ -70,11 +55,8 @@ pub(super) async fn search(
     Extension(who): Extension<Principal>,
     ApiJson(body): ApiJson<SearchBody>,
 ) -> Result<Json<SearchResponse>, Problem> {
-    check_text("query", &body.query)?;
-    let top_k = body.top_k.unwrap_or(10);
-    if !(1..=MAX_TOP_K).contains(&top_k) {
-        return Err(invalid("top_k", format!("from 1 to {MAX_TOP_K}")));
-    }
+    limits::query("query", &body.query)?;
+    let top_k = limits::top_k("top_k", body.top_k)?;
     if let (Some(from), Some(to)) = (body.filters.from, body.filters.to)
         && from >= to
     {

@@ -8,7 +8,7 @@ use crate::session::{Fields, ROLES, Session, field};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::Method;
+use axum::http::{Method, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::html;
@@ -26,11 +26,27 @@ pub(crate) async fn page(
     session: Session,
     Query(flash): Query<Flash>,
 ) -> Html<String> {
+    render(&web, &session, &flash, None).await
+}
+
+/// The page; `created` is a new key's secret, shown in the answer to the form that made it.
+async fn render(
+    web: &Web,
+    session: &Session,
+    flash: &Flash,
+    created: Option<&str>,
+) -> Html<String> {
     let keys = web.get("/admin/api-keys", &session.token).await;
     let audit = web.get("/admin/audit?limit=50", &session.token).await;
     let rate = audit.rate_limit();
     let body = html! {
         (flash.render())
+        @if let Some(secret) = created {
+            section.card.notice role="status" {
+                p { "Created. Copy the key now, it is shown once:" }
+                p { code #new-key { (secret) } }
+            }
+        }
         @if !keys.ok() { p.error role="alert" { (keys.problem()) } }
         section.card {
             h2 { "Rate limit" }
@@ -45,13 +61,13 @@ pub(crate) async fn page(
                     tr {
                         td { (s(&k["name"])) } td { (s(&k["role"])) } td { (when(&k["created_at"])) }
                         td { @if k["revoked_at"].is_null() {
-                            form.inline method="post" action={ "/app/admin/keys/" (seg(s(&k["id"]))) "/revoke" } { (csrf_input(&session)) button.danger type="submit" { "Revoke" } }
+                            form.inline method="post" action={ "/app/admin/keys/" (seg(s(&k["id"]))) "/revoke" } { (csrf_input(session)) button.danger type="submit" { "Revoke" } }
                         } @else { "revoked" } }
                     }
                 } }
             } }
             form method="post" action="/app/admin" {
-                (csrf_input(&session))
+                (csrf_input(session))
                 label for="kname" { "Name" }
                 input #kname name="name" required maxlength="100";
                 label for="krole" { "Role" }
@@ -79,7 +95,7 @@ pub(crate) async fn page(
             } }
         }
     };
-    layout::page(&session, Page::in_section("admin", "Admin"), body)
+    layout::page(session, Page::in_section("admin", "Admin"), body)
 }
 
 pub(crate) async fn create_key(
@@ -95,11 +111,11 @@ pub(crate) async fn create_key(
         .call(Method::POST, "/admin/api-keys", &session.token, Some(body))
         .await;
     if reply.ok() {
+        // In this answer only: a redirect would carry the secret in a URL, into the browser's
+        // history, logs and Referer headers. Nothing may keep the page either.
         let secret = s(&reply.body["secret"]);
-        layout::done(
-            "/app/admin",
-            &format!("Created. Copy the key now, it is shown once: {secret}"),
-        )
+        let page = render(&web, &session, &Flash::default(), Some(secret)).await;
+        ([(header::CACHE_CONTROL, "no-store")], page).into_response()
     } else {
         layout::failed("/app/admin", &reply.problem())
     }

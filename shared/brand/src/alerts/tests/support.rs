@@ -71,8 +71,12 @@ pub async fn fixture() -> Fixture {
     let egress = Egress {
         allow_private: true,
     };
+    let cipher = Arc::new(
+        plasma_embedded::LocalCipher::open(&dir.path().join("cipher.key")).expect("cipher"),
+    );
     let webhooks = Webhooks::new(
         items.clone(),
+        cipher,
         queue,
         scheduler,
         clock.clone(),
