@@ -47,6 +47,8 @@ mod openapi;
 mod rate_limit;
 #[path = "platform/research.rs"]
 mod research;
+#[path = "platform/security_parsers.rs"]
+mod security_parsers;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

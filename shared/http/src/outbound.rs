@@ -277,7 +277,10 @@ mod tests {
         let strict = Egress::default();
         for ip in FORBIDDEN {
             assert!(
-                matches!(check_url(strict, &literal(ip)), Err(OutboundError::Forbidden(_))),
+                matches!(
+                    check_url(strict, &literal(ip)),
+                    Err(OutboundError::Forbidden(_))
+                ),
                 "{ip} is not public"
             );
         }

@@ -65,8 +65,8 @@ fn read(bytes: &[u8], limits: Limits) -> Result<Extracted, ExtractError> {
         max_decompressed_size: Some(limits.decoded),
         ..LoadOptions::default()
     };
-    let document = Document::load_mem_with_options(bytes, options)
-        .map_err(|e| pdf_error(e, limits))?;
+    let document =
+        Document::load_mem_with_options(bytes, options).map_err(|e| pdf_error(e, limits))?;
     let pages = document.get_pages();
     // Inflating is cheap next to parsing operators: the pages' total is known, and a bomb
     // refused, before any page is parsed.
