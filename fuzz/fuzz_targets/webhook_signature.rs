@@ -4,9 +4,10 @@
 //! not.
 #![no_main]
 
+use http::HeaderMap;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use standardwebhooks::{HeaderMap, Webhook};
+use standardwebhooks::Webhook;
 
 fn headers(id: &str, timestamp: &str, signature: &str) -> Option<HeaderMap> {
     let mut headers = HeaderMap::new();

@@ -18,6 +18,9 @@ fuzz_target!(|data: &[u8]| {
         Format::Yaml
     };
     if let Ok(definition) = parse(text, format) {
-        let _ = compile_asl(&definition);
+        let _ = compile_asl(
+            &definition,
+            "arn:aws:lambda:us-east-1:123456789012:function:agent-step",
+        );
     }
 });
