@@ -59,6 +59,8 @@ mod security_uploads;
 mod security_cost;
 #[path = "platform/security_low.rs"]
 mod security_low;
+#[path = "platform/security_parsers.rs"]
+mod security_parsers;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

@@ -20,7 +20,7 @@ mod x;
 
 pub use canonical::{canonical_url, url_id};
 pub use cursors::{load_cursor, save_cursor};
-pub use feed::FeedSource;
+pub use feed::{FeedSource, parse_feed};
 pub use hackernews::{HACKERNEWS_BASE, HackerNewsSource};
 pub use http::{HttpSettings, SourceHttp};
 pub use inbound::{InboundError, MAX_INBOUND_ITEMS, MAX_INBOUND_TEXT, parse_inbound};

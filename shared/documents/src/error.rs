@@ -10,6 +10,10 @@ pub enum ExtractError {
     /// Claimed or detected as `format` but could not be read as one.
     #[error("malformed {format} document: {reason}")]
     Malformed { format: Format, reason: String },
+    /// Decodes to more content or text than a stated limit allows: a decompression bomb,
+    /// or a document beyond what one ingestion handles. The text names the limit.
+    #[error("document too large: {0}")]
+    TooLarge(String),
     /// Read fine but holds no text (a scanned PDF without a text layer, an empty file).
     #[error("the document contains no extractable text")]
     Empty,

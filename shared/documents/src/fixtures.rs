@@ -107,3 +107,62 @@ pub fn pdf(title: Option<&str>, pages: &[&[&str]]) -> Vec<u8> {
     document.save_to(&mut bytes).unwrap();
     bytes
 }
+
+/// A PDF of `pages` pages that all draw one shared FlateDecode content stream, which
+/// inflates to `unit` repeated `times`: a file of a few kilobytes that decodes to
+/// `pages × unit.len() × times` bytes if each page is decoded on its own (a decompression
+/// bomb). The pages use Helvetica as `F1`.
+pub fn pdf_bomb(pages: usize, unit: &[u8], times: usize) -> Vec<u8> {
+    use flate2::{Compression, write::ZlibEncoder};
+
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
+    let block = unit.repeat((64 * 1024 / unit.len().max(1)).max(1));
+    let mut left = unit.len() * times;
+    while left > 0 {
+        let take = left.min(block.len());
+        encoder.write_all(&block[..take]).unwrap();
+        left -= take;
+    }
+    let compressed = encoder.finish().unwrap();
+
+    let mut document = Document::with_version("1.5");
+    let pages_id = document.new_object_id();
+    let font_id = document.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type1",
+        "BaseFont" => "Helvetica",
+    });
+    let content_id = document.add_object(Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        compressed,
+    ));
+    let kids: Vec<Object> = (0..pages)
+        .map(|_| {
+            document
+                .add_object(dictionary! {
+                    "Type" => "Page",
+                    "Parent" => pages_id,
+                    "Contents" => content_id,
+                })
+                .into()
+        })
+        .collect();
+    document.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => pages as i64,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        }),
+    );
+    let catalog_id = document.add_object(dictionary! {
+        "Type" => "Catalog",
+        "Pages" => pages_id,
+    });
+    document.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}

@@ -31,6 +31,8 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct JwtVerifier {
     issuers: Arc<[Issuer]>,
     http: reqwest::Client,
+    /// Checked on each JWKS URL too: an IP literal never reaches the client's resolver.
+    egress: Egress,
     clock: Arc<dyn Clock>,
 }
 
@@ -70,6 +72,7 @@ impl JwtVerifier {
         Self {
             issuers,
             http: outbound::client(egress, FETCH_TIMEOUT),
+            egress,
             clock,
         }
     }
@@ -151,13 +154,19 @@ impl JwtVerifier {
     }
 
     async fn fetch(&self, url: &str) -> Result<HashMap<String, SigningKey>, String> {
-        let response = self.http.get(url).send().await.map_err(|e| e.to_string())?;
+        let url = outbound::check_url(self.egress, url).map_err(|e| e.to_string())?;
+        let response = self
+            .http
+            .get(url.as_str())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
         if !response.status().is_success() {
             return Err(format!("status {}", response.status()));
         }
         let document: JwksDocument = response.json().await.map_err(|e| e.to_string())?;
         let keys: HashMap<_, _> = document.keys.into_iter().filter_map(signing_key).collect();
-        tracing::info!(url, keys = keys.len(), "fetched JWKS");
+        tracing::info!(%url, keys = keys.len(), "fetched JWKS");
         Ok(keys)
     }
 }

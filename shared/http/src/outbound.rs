@@ -5,7 +5,7 @@
 //! (DNS rebinding) is still refused; IP-literal URLs are checked before sending.
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
@@ -64,11 +64,14 @@ fn check_ip(egress: Egress, ip: IpAddr) -> Result<(), OutboundError> {
     }
 }
 
-/// Globally routable unicast addresses only.
+/// Globally routable unicast addresses only. IPv6 forms that carry an IPv4 address (mapped,
+/// IPv4-compatible, NAT64, 6to4) are judged by that address, since a gateway on the way turns
+/// them into it; outside those, only global unicast (`2000::/3`) counts, less the special
+/// blocks inside it.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_private()
                 || v4.is_loopback()
                 || v4.is_link_local()
@@ -76,23 +79,46 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_broadcast()
                 || v4.is_multicast()
                 || v4.is_documentation()
-                || a == 0
+                || a == 0 // "this network"
                 || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
+                || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
                 || (a == 198 && (b == 18 || b == 19)) // benchmarking
-                || a >= 240)
+                || a >= 240) // reserved
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_ipv4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80 // link local
-                || first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+            let [first, second, ..] = v6.segments();
+            (first & 0xe000) == 0x2000 // global unicast
+                && !(first == 0x2001 && second < 0x0200) // IETF protocol assignments, Teredo
+                && !(first == 0x2001 && second == 0x0db8) // documentation
+                && first != 0x3fff // documentation (RFC 9637)
         }
+    }
+}
+
+/// The IPv4 address inside an IPv6 one that stands for it: `::ffff:a.b.c.d` (mapped),
+/// `::a.b.c.d` (IPv4-compatible, deprecated but still routed by some stacks),
+/// `64:ff9b::a.b.c.d` (NAT64), `64:ff9b:1::/48` (local NAT64, any embedding) and
+/// `2002:AABB:CCDD::/48` (6to4).
+fn embedded_ipv4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = v6.segments();
+    let tail = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, ..] | [0x64, 0xff9b, 0, 0, 0, 0, ..] => Some(tail),
+        // `::` and `::1` are themselves, not IPv4-compatible forms of 0.0.0.0 and 0.0.0.1;
+        // both come out non-public either way.
+        [0, 0, 0, 0, 0, 0, ..] => Some(tail),
+        // Local-use NAT64 prefixes may put the IPv4 address anywhere; they are never public.
+        [0x64, 0xff9b, 1, ..] => Some(Ipv4Addr::UNSPECIFIED),
+        [0x2002, high, low, ..] => Some(Ipv4Addr::new(
+            (high >> 8) as u8,
+            high as u8,
+            (low >> 8) as u8,
+            low as u8,
+        )),
+        _ => None,
     }
 }
 
@@ -105,19 +131,29 @@ impl Resolve for GuardedResolver {
         let egress = self.egress;
         Box::pin(async move {
             let host = name.as_str().to_string();
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> = addrs
-                .into_iter()
-                .filter(|a| check_ip(egress, a.ip()).is_ok())
-                .collect();
-            if allowed.is_empty() {
-                return Err(Box::new(OutboundError::Forbidden(host))
-                    as Box<dyn std::error::Error + Send + Sync>);
-            }
+            let addrs = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let allowed = allowed(egress, &host, addrs)
+                .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })
     }
+}
+
+/// The addresses a name resolved to that the client may connect to; none is an error
+/// naming the host.
+fn allowed(
+    egress: Egress,
+    host: &str,
+    addrs: impl IntoIterator<Item = SocketAddr>,
+) -> Result<Vec<SocketAddr>, OutboundError> {
+    let allowed: Vec<SocketAddr> = addrs
+        .into_iter()
+        .filter(|a| check_ip(egress, a.ip()).is_ok())
+        .collect();
+    if allowed.is_empty() {
+        return Err(OutboundError::Forbidden(host.into()));
+    }
+    Ok(allowed)
 }
 
 /// reqwest is built without a bundled crypto provider; use the aws-lc one the AWS SDK
@@ -166,6 +202,119 @@ mod tests {
                 "http://127.0.0.1:9/"
             )
             .is_ok()
+        );
+    }
+
+    /// Addresses no outbound call may reach, one or more per special-purpose block.
+    const FORBIDDEN: &[&str] = &[
+        "0.0.0.0",
+        "0.1.2.3",
+        "10.0.0.1",
+        "100.64.0.1",
+        "100.127.255.254",
+        "127.0.0.1",
+        "169.254.169.254",
+        "172.16.0.1",
+        "192.0.0.1",
+        "192.0.0.170",
+        "192.0.2.1",
+        "192.168.1.1",
+        "198.18.0.1",
+        "198.19.255.255",
+        "224.0.0.1",
+        "239.255.255.250",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::",
+        "::1",
+        "::ffff:127.0.0.1",
+        "::ffff:169.254.169.254",
+        "::127.0.0.1",
+        "::10.0.0.1",
+        "::a9fe:a9fe",
+        "64:ff9b::7f00:1",
+        "64:ff9b::a00:1",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b:1::5db8:d70e",
+        "2002:7f00:1::",
+        "2002:a00:1::1",
+        "2002:a9fe:a9fe::1",
+        "2001::1",
+        "2001:db8::1",
+        "3fff::1",
+        "fc00::1",
+        "fd12:3456::1",
+        "fe80::1",
+        "fec0::1",
+        "ff02::1",
+        "ff05::2",
+        "100::1",
+    ];
+
+    /// Their public counterparts, which must still work.
+    const PUBLIC: &[&str] = &[
+        "93.184.215.14",
+        "8.8.8.8",
+        "100.128.0.1",
+        "192.0.1.1",
+        "198.20.0.1",
+        "::ffff:93.184.215.14",
+        "64:ff9b::5db8:d70e",
+        "2002:5db8:d70e::1",
+        "2606:2800:220:1:248:1893:25c8:1946",
+        "2a00:1450:4001:80b::200e",
+    ];
+
+    fn literal(ip: &str) -> String {
+        match ip.parse::<IpAddr>().unwrap() {
+            IpAddr::V4(_) => format!("http://{ip}/x"),
+            IpAddr::V6(_) => format!("http://[{ip}]/x"),
+        }
+    }
+
+    #[test]
+    fn every_special_purpose_block_is_refused_as_a_url_literal() {
+        let strict = Egress::default();
+        for ip in FORBIDDEN {
+            assert!(
+                matches!(
+                    check_url(strict, &literal(ip)),
+                    Err(OutboundError::Forbidden(_))
+                ),
+                "{ip} is not public"
+            );
+        }
+        for ip in PUBLIC {
+            assert!(check_url(strict, &literal(ip)).is_ok(), "{ip} is public");
+        }
+    }
+
+    #[test]
+    fn every_special_purpose_block_is_refused_when_a_name_resolves_to_it() {
+        let strict = Egress::default();
+        for ip in FORBIDDEN {
+            let addr = SocketAddr::new(ip.parse().unwrap(), 443);
+            assert!(
+                matches!(
+                    allowed(strict, "rebound.example", [addr]),
+                    Err(OutboundError::Forbidden(host)) if host == "rebound.example"
+                ),
+                "{ip} is not public"
+            );
+        }
+        // A name with public and private addresses keeps only the public ones.
+        let public: SocketAddr = "[64:ff9b::5db8:d70e]:443".parse().unwrap();
+        let private: SocketAddr = "[64:ff9b::7f00:1]:443".parse().unwrap();
+        assert_eq!(
+            allowed(strict, "mixed.example", [private, public]).unwrap(),
+            [public]
+        );
+        let open = Egress {
+            allow_private: true,
+        };
+        assert_eq!(
+            allowed(open, "local.example", [private]).unwrap(),
+            [private]
         );
     }
 

@@ -104,21 +104,35 @@ impl Oidc {
                     "{}/.well-known/openid-configuration",
                     self.settings.issuer.trim_end_matches('/')
                 );
+                let egress = self.settings.egress;
+                let checked = outbound::check_url(egress, &url).map_err(|e| e.to_string())?;
                 let response = self
                     .http
-                    .get(&url)
+                    .get(checked)
                     .send()
                     .await
                     .map_err(|e| format!("fetching {url}: {e}"))?;
                 if !response.status().is_success() {
                     return Err(format!("{url} answered {}", response.status()));
                 }
-                response
+                let discovery = response
                     .json::<Discovery>()
                     .await
-                    .map_err(|e| format!("{url} is not a discovery document: {e}"))
+                    .map_err(|e| format!("{url} is not a discovery document: {e}"))?;
+                discovery.checked(egress)
             })
             .await
+    }
+}
+
+impl Discovery {
+    /// The token endpoint is called from the server with the code (and the client secret),
+    /// so it passes the egress guard like any outbound URL: a discovery document must not
+    /// point it at an internal address. An IP literal would skip the client's resolver.
+    fn checked(self, egress: Egress) -> Result<Self, String> {
+        outbound::check_url(egress, &self.token_endpoint)
+            .map_err(|e| format!("the discovery document's token_endpoint: {e}"))?;
+        Ok(self)
     }
 }
 
@@ -263,4 +277,49 @@ pub(crate) async fn callback(
         .headers_mut()
         .append(header::SET_COOKIE, flow_cookie(&web, "", 0));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn discovery(token_endpoint: &str) -> Discovery {
+        Discovery {
+            authorization_endpoint: "https://idp.example/authorize".into(),
+            token_endpoint: token_endpoint.into(),
+        }
+    }
+
+    #[test]
+    fn a_token_endpoint_on_an_internal_address_is_refused() {
+        let strict = Egress::default();
+        for internal in [
+            "http://169.254.169.254/latest/meta-data/iam",
+            "http://127.0.0.1:8080/token",
+            "http://[64:ff9b::a9fe:a9fe]/token",
+            "http://localhost/token",
+            "file:///etc/passwd",
+        ] {
+            let refused = discovery(internal).checked(strict).map(|_| ());
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|e| e.contains("token_endpoint")),
+                "{internal}: {refused:?}"
+            );
+        }
+        assert!(
+            discovery("https://idp.example/oauth2/token")
+                .checked(strict)
+                .is_ok()
+        );
+        let local = Egress {
+            allow_private: true,
+        };
+        assert!(
+            discovery("http://127.0.0.1:8080/token")
+                .checked(local)
+                .is_ok()
+        );
+    }
 }

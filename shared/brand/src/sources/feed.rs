@@ -50,19 +50,11 @@ impl Source for FeedSource {
                 cursor: previous,
             });
         }
-        let feed = feed_rs::parser::Builder::new()
-            .base_uri(Some(url.as_str()))
-            .build()
-            .parse(response.body.as_slice())
-            .map_err(|e| SourceError::Malformed {
+        let mentions =
+            parse_feed(&url, &response.body).map_err(|reason| SourceError::Malformed {
                 host: response.host.clone(),
-                reason: format!("not an RSS, Atom or JSON feed: {e}"),
+                reason,
             })?;
-        let mentions = feed
-            .entries
-            .iter()
-            .map(|entry| self.mention(&url, feed.language.as_deref(), entry))
-            .collect();
         Ok(Fetched {
             mentions,
             cursor: Cursor {
@@ -74,57 +66,69 @@ impl Source for FeedSource {
     }
 }
 
-impl FeedSource {
-    fn mention(
-        &self,
-        feed_url: &url::Url,
-        feed_language: Option<&str>,
-        entry: &feed_rs::model::Entry,
-    ) -> Mention {
-        // Links may be relative to the feed; resolve before canonicalising.
-        let link = entry
-            .links
-            .iter()
-            .filter_map(|l| feed_url.join(&l.href).ok())
-            .find_map(|u| canonical_url(u.as_str()));
-        let (id, url) = match link {
-            Some(link) => (url_id(&link), link),
-            // No usable link: the feed's own item id is stable within this feed.
-            None => {
-                let digest = Sha256::digest(format!("{feed_url}\n{}", entry.id));
-                (
-                    format!("rss:{}", hex::encode(&digest[..16])),
-                    feed_url.to_string(),
-                )
-            }
-        };
-        let title = entry.title.as_ref().map(|t| html_to_text(&t.content));
-        let body = entry
-            .summary
-            .as_ref()
-            .map(|s| s.content.clone())
-            .or_else(|| entry.content.as_ref().and_then(|c| c.body.clone()))
-            .map(|b| html_to_text(&b));
-        let text = join_parts([title, body]);
-        Mention {
-            id,
-            url,
-            source: self.kind().into(),
-            author: entry
-                .authors
-                .iter()
-                .find_map(|a| a.name.clone())
-                .filter(|n| !n.trim().is_empty()),
-            // Undated items are rare; "when we first saw it" is the best available date.
-            published_at: entry.published.or(entry.updated).unwrap_or_else(Utc::now),
-            text,
-            language: entry
-                .language
-                .as_deref()
-                .or(feed_language)
-                .map(str::to_string),
-            reach: None,
-            engagement: None,
+/// The mentions in a feed document fetched from `feed_url` (which relative links resolve
+/// against); the error says why the body is no feed.
+pub fn parse_feed(feed_url: &url::Url, body: &[u8]) -> Result<Vec<Mention>, String> {
+    let feed = feed_rs::parser::Builder::new()
+        .base_uri(Some(feed_url.as_str()))
+        .build()
+        .parse(body)
+        .map_err(|e| format!("not an RSS, Atom or JSON feed: {e}"))?;
+    Ok(feed
+        .entries
+        .iter()
+        .map(|entry| mention(feed_url, feed.language.as_deref(), entry))
+        .collect())
+}
+
+fn mention(
+    feed_url: &url::Url,
+    feed_language: Option<&str>,
+    entry: &feed_rs::model::Entry,
+) -> Mention {
+    // Links may be relative to the feed; resolve before canonicalising.
+    let link = entry
+        .links
+        .iter()
+        .filter_map(|l| feed_url.join(&l.href).ok())
+        .find_map(|u| canonical_url(u.as_str()));
+    let (id, url) = match link {
+        Some(link) => (url_id(&link), link),
+        // No usable link: the feed's own item id is stable within this feed.
+        None => {
+            let digest = Sha256::digest(format!("{feed_url}\n{}", entry.id));
+            (
+                format!("rss:{}", hex::encode(&digest[..16])),
+                feed_url.to_string(),
+            )
         }
+    };
+    let title = entry.title.as_ref().map(|t| html_to_text(&t.content));
+    let body = entry
+        .summary
+        .as_ref()
+        .map(|s| s.content.clone())
+        .or_else(|| entry.content.as_ref().and_then(|c| c.body.clone()))
+        .map(|b| html_to_text(&b));
+    let text = join_parts([title, body]);
+    Mention {
+        id,
+        url,
+        source: "rss".into(),
+        author: entry
+            .authors
+            .iter()
+            .find_map(|a| a.name.clone())
+            .filter(|n| !n.trim().is_empty()),
+        // Undated items are rare; "when we first saw it" is the best available date.
+        published_at: entry.published.or(entry.updated).unwrap_or_else(Utc::now),
+        text,
+        language: entry
+            .language
+            .as_deref()
+            .or(feed_language)
+            .map(str::to_string),
+        reach: None,
+        engagement: None,
     }
 }

@@ -58,10 +58,10 @@ fn read_part(
         .read_to_end(&mut xml)
         .map_err(|e| ExtractError::malformed(Format::Docx, format!("{name}: {e}")))?;
     if xml.len() as u64 > MAX_PART {
-        return Err(ExtractError::malformed(
-            Format::Docx,
-            format!("{name} inflates past {} MiB", MAX_PART >> 20),
-        ));
+        return Err(ExtractError::TooLarge(format!(
+            "{name} inflates past {} MiB",
+            MAX_PART >> 20
+        )));
     }
     String::from_utf8(xml)
         .map(Some)
@@ -343,7 +343,7 @@ mod tests {
         let error = extract(Format::Docx, &bytes).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "malformed docx document: word/document.xml inflates past 50 MiB"
+            "document too large: word/document.xml inflates past 50 MiB"
         );
     }
 }

@@ -1,6 +1,12 @@
-use std::{collections::BTreeMap, panic};
+use std::{
+    collections::{BTreeMap, HashMap},
+    panic,
+};
 
-use lopdf::{Document, Encoding, LoadOptions, Object, ObjectId, content::Content};
+use lopdf::{
+    DecompressError, Dictionary, Document, Encoding, LoadOptions, Object, ObjectId,
+    content::Content,
+};
 
 use super::{
     Extracted, Section,
@@ -8,8 +14,29 @@ use super::{
 };
 use crate::{ExtractError, Format};
 
-/// Bound on any one stream once inflated, so a small crafted file cannot exhaust memory.
-const MAX_DECOMPRESSED: usize = 64 << 20;
+/// What one PDF may cost to read. A small file can name the same compressed stream from
+/// thousands of pages, or pack millions of operators into a few kilobytes; each bound turns
+/// such a file into [`ExtractError::TooLarge`] instead of minutes of work or gigabytes.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Bytes the document may inflate to: object streams each, and page content streams
+    /// and font CMaps all together, counted once per page that draws them.
+    decoded: usize,
+    /// Content stream operators run, over all pages.
+    operations: usize,
+    /// Bytes of UTF-8 text taken out: about four million tokens at the default, far past a
+    /// long book, and what keeps a small file from flooding chunking and embedding.
+    text: usize,
+}
+
+const LIMITS: Limits = Limits {
+    decoded: 64 << 20,
+    operations: 8_000_000,
+    text: 16 << 20,
+};
+
+/// Bytes of a string decoded at a time, so the text limit is checked as it grows.
+const STRING_PIECE: usize = 4096;
 
 /// TJ adjustments are in thousandths of an em; a word gap is roughly a quarter em or more,
 /// kerning much less.
@@ -17,11 +44,15 @@ const TJ_WORD_GAP: f32 = -180.0;
 
 /// The text layer, one section per page that has text (1-based page numbers); the title is
 /// the document information dictionary's `Title`. A PDF whose pages carry no text (a scan)
-/// is [`ExtractError::Empty`].
+/// is [`ExtractError::Empty`]; one past [`LIMITS`] is [`ExtractError::TooLarge`].
 pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    extract_within(bytes, LIMITS)
+}
+
+fn extract_within(bytes: &[u8], limits: Limits) -> Result<Extracted, ExtractError> {
     // lopdf is a large parser facing hostile input; if it panics on some file, that file
     // fails, not the worker that ingests it.
-    panic::catch_unwind(|| read(bytes)).unwrap_or_else(|_| {
+    panic::catch_unwind(|| read(bytes, limits)).unwrap_or_else(|_| {
         Err(ExtractError::malformed(
             Format::Pdf,
             "unreadable PDF structure",
@@ -29,17 +60,40 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     })
 }
 
-fn read(bytes: &[u8]) -> Result<Extracted, ExtractError> {
+fn read(bytes: &[u8], limits: Limits) -> Result<Extracted, ExtractError> {
     let options = LoadOptions {
-        max_decompressed_size: Some(MAX_DECOMPRESSED),
+        max_decompressed_size: Some(limits.decoded),
         ..LoadOptions::default()
     };
-    let document = Document::load_mem_with_options(bytes, options)
-        .map_err(|e| ExtractError::malformed(Format::Pdf, e))?;
+    let document =
+        Document::load_mem_with_options(bytes, options).map_err(|e| pdf_error(e, limits))?;
+    let pages = document.get_pages();
+    // Inflating is cheap next to parsing operators: the pages' total is known, and a bomb
+    // refused, before any page is parsed.
+    let mut decoded = 0;
+    for &page_id in pages.values() {
+        let left = limits.decoded.saturating_sub(decoded);
+        match document.get_page_content_with_limit(page_id, left) {
+            Ok(content) => decoded += content.len(),
+            Err(e @ lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+                return Err(pdf_error(e, limits));
+            }
+            // Reported by the page when it is read.
+            Err(_) => {}
+        }
+    }
+    let mut reader = Reader {
+        document: &document,
+        limits,
+        decoded,
+        operations: 0,
+        text: 0,
+        fonts: HashMap::new(),
+    };
     let mut sections = Vec::new();
     let mut first_error = None;
-    for (number, page_id) in document.get_pages() {
-        match page_text(&document, page_id) {
+    for (number, page_id) in pages {
+        match reader.page_text(page_id) {
             Ok(text) => {
                 let text = unwrap_lines(&text);
                 if !text.is_empty() {
@@ -50,6 +104,7 @@ fn read(bytes: &[u8]) -> Result<Extracted, ExtractError> {
                     });
                 }
             }
+            Err(e @ ExtractError::TooLarge(_)) => return Err(e),
             // One damaged page should not cost the others; only a document where nothing
             // could be read reports it.
             Err(e) => {
@@ -58,12 +113,117 @@ fn read(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         }
     }
     if let (true, Some(e)) = (sections.is_empty(), first_error) {
-        return Err(ExtractError::malformed(Format::Pdf, e));
+        return Err(e);
     }
     Ok(Extracted {
         title: info_title(&document),
         sections,
     })
+}
+
+/// A decoding limit hit is the document's size, anything else its structure.
+fn pdf_error(e: lopdf::Error, limits: Limits) -> ExtractError {
+    match e {
+        lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. }) => {
+            ExtractError::TooLarge(format!(
+                "its streams decode to more than {} MiB",
+                limits.decoded >> 20
+            ))
+        }
+        e => ExtractError::malformed(Format::Pdf, e),
+    }
+}
+
+/// What reading the pages has spent so far, and each font's encoding decoded once.
+struct Reader<'a> {
+    document: &'a Document,
+    limits: Limits,
+    /// Bytes decoded from content streams (all of them, up front) and CMaps so far.
+    decoded: usize,
+    operations: usize,
+    /// Bytes of text taken so far.
+    text: usize,
+    /// Keyed by the font dictionary's address: pages share fonts by reference, so one
+    /// dictionary is one font however many pages use it.
+    fonts: HashMap<*const Dictionary, Option<Encoding<'a>>>,
+}
+
+impl<'a> Reader<'a> {
+    fn page_text(&mut self, page_id: ObjectId) -> Result<String, ExtractError> {
+        let limits = self.limits;
+        let fonts = self
+            .document
+            .get_page_fonts(page_id)
+            .map_err(|e| pdf_error(e, limits))?;
+        for &font in fonts.values() {
+            let key: *const Dictionary = font;
+            if !self.fonts.contains_key(&key) {
+                let encoding = self.encoding(font)?;
+                self.fonts.insert(key, encoding);
+            }
+        }
+        let encodings: BTreeMap<&[u8], &Encoding<'a>> = fonts
+            .iter()
+            .filter_map(|(name, font)| {
+                let key: *const Dictionary = *font;
+                Some((name.as_slice(), self.fonts.get(&key)?.as_ref()?))
+            })
+            .collect();
+        // Already counted in `decoded`.
+        let content = self
+            .document
+            .get_page_content_with_limit(page_id, limits.decoded)
+            .map_err(|e| pdf_error(e, limits))?;
+        // One operation at a time: a stream of a few bytes per operator would take many
+        // times its size as parsed operations.
+        let mut page = PageText::new(&encodings, limits.text.saturating_sub(self.text));
+        for operation in Content::decode_iter(&content) {
+            let operation = operation.map_err(|e| pdf_error(e, limits))?;
+            self.operations += 1;
+            if self.operations > limits.operations {
+                return Err(ExtractError::TooLarge(format!(
+                    "it runs more than {} content operators",
+                    limits.operations
+                )));
+            }
+            page.apply(&operation.operator, &operation.operands);
+            if page.overflow {
+                return Err(ExtractError::TooLarge(format!(
+                    "its text passes {} MiB",
+                    limits.text >> 20
+                )));
+            }
+        }
+        self.text += page.text.len();
+        Ok(page.text)
+    }
+
+    /// The font's encoding; `None` where it has none we can use. A `/ToUnicode` CMap is
+    /// charged against the decoding budget like a content stream.
+    fn encoding(&mut self, font: &'a Dictionary) -> Result<Option<Encoding<'a>>, ExtractError> {
+        let limits = self.limits;
+        if let Ok(cmap) = font
+            .get_deref(b"ToUnicode", self.document)
+            .and_then(Object::as_stream)
+        {
+            let left = limits.decoded.saturating_sub(self.decoded);
+            match cmap.decompressed_content_with_limit(left) {
+                Ok(decoded) => self.decoded += decoded.len(),
+                Err(e @ lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+                    return Err(pdf_error(e, limits));
+                }
+                Err(_) => {}
+            }
+        }
+        let left = limits.decoded.saturating_sub(self.decoded);
+        match font.get_font_encoding_with_limit(self.document, left) {
+            Ok(encoding) => Ok(Some(encoding)),
+            Err(e @ lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+                Err(pdf_error(e, limits))
+            }
+            Err(_) => Ok(None),
+        }
+    }
 }
 
 fn info_title(document: &Document) -> Option<String> {
@@ -77,31 +237,16 @@ fn info_title(document: &Document) -> Option<String> {
     Some(collapse_whitespace(&title)).filter(|title| !title.is_empty())
 }
 
-fn page_text(document: &Document, page_id: ObjectId) -> lopdf::Result<String> {
-    let encodings: BTreeMap<Vec<u8>, Encoding<'_>> = document
-        .get_page_fonts(page_id)?
-        .into_iter()
-        .filter_map(|(name, font)| {
-            let encoding = font.get_font_encoding_with_limit(document, MAX_DECOMPRESSED);
-            Some((name, encoding.ok()?))
-        })
-        .collect();
-    let content =
-        Content::decode(&document.get_page_content_with_limit(page_id, MAX_DECOMPRESSED)?)?;
-    let mut page = PageText::new(&encodings);
-    for operation in &content.operations {
-        page.apply(&operation.operator, &operation.operands);
-    }
-    Ok(page.text)
-}
-
 /// Follows the text operators of a content stream closely enough to lay the text out in
 /// reading lines: where the text position moves down a line, a newline; by more than a
 /// line and a half, a paragraph break; along the same line, a space.
 struct PageText<'a> {
-    encodings: &'a BTreeMap<Vec<u8>, Encoding<'a>>,
+    encodings: &'a BTreeMap<&'a [u8], &'a Encoding<'a>>,
     encoding: Option<&'a Encoding<'a>>,
     text: String,
+    /// Bytes of text this page may still add; past it, `overflow` and nothing more is shown.
+    room: usize,
+    overflow: bool,
     font_size: f32,
     /// Vertical scale of the text matrix, so font size and moves compare in user space.
     scale: f32,
@@ -113,11 +258,13 @@ struct PageText<'a> {
 }
 
 impl<'a> PageText<'a> {
-    fn new(encodings: &'a BTreeMap<Vec<u8>, Encoding<'a>>) -> Self {
+    fn new(encodings: &'a BTreeMap<&'a [u8], &'a Encoding<'a>>, room: usize) -> Self {
         Self {
             encodings,
             encoding: None,
             text: String::new(),
+            room,
+            overflow: false,
             font_size: 1.0,
             scale: 1.0,
             line_y: 0.0,
@@ -138,7 +285,7 @@ impl<'a> PageText<'a> {
                 self.encoding = operands
                     .first()
                     .and_then(|name| name.as_name().ok())
-                    .and_then(|name| self.encodings.get(name));
+                    .and_then(|name| self.encodings.get(name).copied());
                 self.font_size = number(1).map_or(1.0, f32::abs);
             }
             "Td" | "TD" => self.move_down(-number(1).unwrap_or(0.0) * self.scale),
@@ -181,12 +328,24 @@ impl<'a> PageText<'a> {
         let Some(encoding) = self.encoding else {
             return;
         };
+        if self.overflow {
+            return;
+        }
         self.separate();
         for item in items {
             match item {
                 Object::String(bytes, _) => {
-                    // An undecodable string loses only itself.
-                    let _ = encoding.write_to_string(bytes, &mut self.text);
+                    // A CMap may map one code to many characters, so a long string is
+                    // decoded in pieces and stopped at the limit; the pieces split on a
+                    // multiple of every usual code length (1, 2 and 4 bytes).
+                    for piece in bytes.chunks(STRING_PIECE) {
+                        // An undecodable piece loses only itself.
+                        let _ = encoding.write_to_string(piece, &mut self.text);
+                        if self.text.len() > self.room {
+                            self.overflow = true;
+                            return;
+                        }
+                    }
                 }
                 item if item.as_float().is_ok_and(|gap| gap < TJ_WORD_GAP) => self.text.push(' '),
                 _ => {}
@@ -314,10 +473,62 @@ mod tests {
     }
 
     #[test]
+    fn a_content_stream_shared_by_many_pages_stops_at_the_decoding_limit() {
+        // 2,000 pages each drawing the same 16 MiB of operators: 32 GB if every page were
+        // decoded; the whole document may decode 64 MiB.
+        let bytes = fixtures::pdf_bomb(2000, b"q Q\n", 4 << 20);
+        assert!(bytes.len() < 256 << 10, "{} bytes", bytes.len());
+        let started = std::time::Instant::now();
+        let refused = extract(Format::Pdf, &bytes);
+        assert_eq!(
+            refused,
+            Err(ExtractError::TooLarge(
+                "its streams decode to more than 64 MiB".into()
+            ))
+        );
+        assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn operators_past_the_limit_are_too_large() {
+        // 2,000 operators a page; the cost of parsing is bounded like the bytes decoded.
+        let bytes = fixtures::pdf_bomb(3, b"q Q\n", 1000);
+        let limits = |operations| Limits {
+            operations,
+            ..LIMITS
+        };
+        assert_eq!(
+            extract_within(&bytes, limits(5999)).map(|_| ()),
+            Err(ExtractError::TooLarge(
+                "it runs more than 5999 content operators".into()
+            ))
+        );
+        assert!(extract_within(&bytes, limits(6000)).is_ok());
+    }
+
+    #[test]
+    fn text_past_the_limit_is_too_large() {
+        // Each page shows 1 MiB of text; 17 pages pass the 16 MiB of text a PDF may yield
+        // while decoding far less than the decoding limit.
+        let mut page = b"BT /F1 12 Tf (".to_vec();
+        page.resize(page.len() + (1 << 20), b'A');
+        page.extend_from_slice(b") Tj ET\n");
+        let bytes = fixtures::pdf_bomb(17, &page, 1);
+        assert_eq!(
+            extract(Format::Pdf, &bytes),
+            Err(ExtractError::TooLarge("its text passes 16 MiB".into()))
+        );
+        let bytes = fixtures::pdf_bomb(3, &page, 1);
+        let extracted = extract(Format::Pdf, &bytes).unwrap();
+        assert_eq!(extracted.sections.len(), 3);
+        assert_eq!(extracted.sections[0].text.len(), 1 << 20);
+    }
+
+    #[test]
     fn tj_gaps_become_spaces_and_moves_down_become_line_breaks() {
-        let encodings =
-            BTreeMap::from([(b"F1".to_vec(), Encoding::SimpleEncoding(b"WinAnsiEncoding"))]);
-        let mut page = PageText::new(&encodings);
+        let win_ansi = Encoding::SimpleEncoding(b"WinAnsiEncoding");
+        let encodings = BTreeMap::from([(&b"F1"[..], &win_ansi)]);
+        let mut page = PageText::new(&encodings, LIMITS.text);
         let op = |page: &mut PageText<'_>, operator: &str, operands: Vec<Object>| {
             page.apply(operator, &operands)
         };
