@@ -47,6 +47,8 @@ mod openapi;
 mod rate_limit;
 #[path = "platform/research.rs"]
 mod research;
+#[path = "platform/schemathesis.rs"]
+mod schemathesis;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

@@ -12,6 +12,7 @@ use plasma_brand::mentions::InboxFilter;
 use plasma_content::drafts::{DraftError, DraftRequest};
 use plasma_core::{SearchFilters, SearchMode};
 use plasma_gateway::Principal;
+use plasma_http::Problem;
 use plasma_mcp::{Caller, ServerOptions, ToolError, ToolHost, ToolSpec};
 use plasma_research::ask::AskMode;
 use serde::Deserialize;
@@ -46,6 +47,14 @@ pub fn router(platform: &Platform) -> axum::Router {
     responses(
         (status = 200, description = "The JSON-RPC response, as JSON or an event stream (MCP Streamable HTTP)"),
         (status = 202, description = "A notification or response was accepted"),
+        (status = 400, description = "Not an MCP message, or a request without its session",
+         content((Problem = "application/problem+json"), (Object = "application/json"))),
+        (status = 404, description = "The session ended or never existed, or no such JSON-RPC method",
+         content((Problem = "application/problem+json"), (Object = "application/json"))),
+        (status = 406, description = "`Accept` must name both application/json and text/event-stream",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body must be application/json", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub async fn post(
@@ -62,7 +71,13 @@ pub async fn post(
     path = "/mcp",
     tag = "mcp",
     operation_id = "mcpEndSession",
-    responses((status = 200, description = "The session is closed"))
+    responses(
+        (status = 200, description = "The session is closed"),
+        (status = 400, description = "No `Mcp-Session-Id` given", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "The session ended or never existed", body = Problem,
+         content_type = "application/problem+json"),
+    )
 )]
 pub async fn delete(
     State(mcp): State<axum::Router>,
