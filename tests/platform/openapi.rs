@@ -110,7 +110,7 @@ fn check_document(doc: &Value, specs: &[RouteSpec]) {
         };
         let body = op.get("requestBody").is_some();
         let mut shared = Vec::new();
-        if body || has("query") {
+        if body || has("query") || has("path") {
             shared.push("400");
         }
         if body {

@@ -138,8 +138,8 @@ fn decorate(op: &mut Operation, spec: &RouteSpec) {
 
 /// What the shared layers answer for any operation of this shape, whatever its handler
 /// declares: the JSON body extractor and the query and path parsers refuse bad input with 400
-/// (naming the `field`), the body limit with 413, a body that is not JSON with 415, and a path
-/// naming nothing with 404.
+/// (naming the `field` where there is one), the body limit with 413, a body that is not JSON
+/// with 415, and a path naming nothing with 404.
 fn shared_problems(op: &mut Operation) {
     let located = |place: ParameterIn| {
         op.parameters.iter().flatten().any(|p| match p {
@@ -149,11 +149,12 @@ fn shared_problems(op: &mut Operation) {
     };
     let (query, path) = (located(ParameterIn::Query), located(ParameterIn::Path));
     let body = op.request_body.is_some();
-    if body || query {
+    // A path segment can be refused too: ids the store cannot key (`#`, `/`) are 400s.
+    if body || query || path {
         add_problem(
             op,
             "400",
-            "A malformed body or an invalid field or parameter, named in `field`",
+            "A malformed body, or an invalid field, parameter or path segment",
         );
     }
     if body {
