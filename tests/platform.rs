@@ -61,6 +61,8 @@ mod security_cost;
 mod security_low;
 #[path = "platform/security_parsers.rs"]
 mod security_parsers;
+#[path = "platform/schemathesis.rs"]
+mod schemathesis;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]

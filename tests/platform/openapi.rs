@@ -102,6 +102,32 @@ fn check_document(doc: &Value, specs: &[RouteSpec]) {
             s.method,
             s.path
         );
+        // What the shared layers answer for an operation of this shape is documented on it.
+        let has = |place: &str| {
+            op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == place))
+        };
+        let body = op.get("requestBody").is_some();
+        let mut shared = Vec::new();
+        if body || has("query") || has("path") {
+            shared.push("400");
+        }
+        if body {
+            shared.extend(["413", "415"]);
+        }
+        if has("path") {
+            shared.push("404");
+        }
+        for status in shared {
+            let answer = &op["responses"][status]["content"];
+            assert!(
+                answer.get(plasma_http::problem::CONTENT_TYPE).is_some(),
+                "{} {} {status}: {answer}",
+                s.method,
+                s.path
+            );
+        }
         for guard_answer in ["401", "429"] {
             assert_eq!(
                 op["responses"][guard_answer].is_object(),
@@ -135,6 +161,23 @@ async fn openapi_document_is_valid_and_lists_exactly_the_route_table() {
         "admin:*"
     );
     assert!(doc["paths"]["/health"]["get"].get("security").is_none());
+    // Creates link to the operations on what they created, with the id from their body.
+    let links = &doc["paths"]["/content/profiles"]["post"]["responses"]["201"]["links"];
+    assert_eq!(links["getProfile"]["operationId"], "getProfile", "{links}");
+    assert_eq!(
+        links["getProfile"]["parameters"]["id"],
+        "$response.body#/id"
+    );
+    let links = &doc["paths"]["/brand/monitors"]["post"]["responses"]["201"]["links"];
+    assert_eq!(
+        links["deleteAlertRule"]["parameters"]["id"], "$response.body#/id",
+        "{links}"
+    );
+    let links = &doc["paths"]["/webhooks"]["post"]["responses"]["201"]["links"];
+    assert_eq!(
+        links["deleteWebhookEndpoint"]["parameters"]["id"], "$response.body#/endpoint/id",
+        "{links}"
+    );
     app.stop().await;
 }
 

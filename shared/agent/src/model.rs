@@ -24,6 +24,8 @@ pub struct Workflow {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Named apart from the other `Status`s: the OpenAPI document keys schemas by name.
+#[schema(as = ExecutionStatus)]
 pub enum Status {
     Running,
     /// Paused until a person decides on an approval step.

@@ -84,6 +84,8 @@ pub struct Stats {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+// Named apart from the other `Report`s: the OpenAPI document keys schemas by name.
+#[schema(as = ComplianceReport)]
 pub struct Report {
     /// 0–100: 100 less 20 per error, 7 per warning and 2 per note, each code deducting at
     /// most twice its most severe finding.

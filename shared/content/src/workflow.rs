@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Named apart from the other `Status`s: the OpenAPI document keys schemas by name.
+#[schema(as = ItemStatus)]
 pub enum Status {
     Draft,
     InReview,

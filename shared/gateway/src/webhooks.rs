@@ -77,6 +77,8 @@ pub struct NewEndpoint {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+// Named apart from the other `Status`s: the OpenAPI document keys schemas by name.
+#[schema(as = WebhookDeliveryStatus)]
 pub enum Status {
     Pending,
     Delivered,

@@ -5,6 +5,7 @@ use crate::host::{Caller, ToolHost};
 use crate::server::PlasmaServer;
 use axum::Router;
 use axum::extract::Request;
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use plasma_http::Problem;
@@ -53,7 +54,51 @@ pub fn router(host: Arc<dyn ToolHost>, options: ServerOptions) -> Router {
         let sessions = Arc::new(LocalSessionManager::default());
         Router::new().route_service(PATH, StreamableHttpService::new(factory, sessions, config))
     };
-    router.layer(middleware::from_fn(require_caller))
+    router
+        .layer(middleware::from_fn(plain_errors_as_problems))
+        .layer(middleware::from_fn(require_caller))
+}
+
+/// Longest transport error text kept as a problem's detail.
+const MAX_DETAIL: usize = 1024;
+
+/// rmcp answers transport errors (no session id, an unknown session, a wrong `Accept` or
+/// `Content-Type`) in plain text or with no media type at all. They become problem details like
+/// every other error of the API; JSON-RPC errors (`application/json`) stay as MCP clients
+/// expect them.
+async fn plain_errors_as_problems(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let media = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !status.is_client_error() || media.starts_with("application/") {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, MAX_DETAIL)
+        .await
+        .unwrap_or_default();
+    let (code, title) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "Not found"),
+        StatusCode::FORBIDDEN => ("forbidden", "Forbidden"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "Method not allowed"),
+        StatusCode::NOT_ACCEPTABLE => ("not_acceptable", "Not acceptable"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "Unsupported media type"),
+        _ => ("invalid_request", "Invalid request"),
+    };
+    let mut problem = Problem::new(status, code, title)
+        .detail(String::from_utf8_lossy(&text).trim().to_string())
+        .into_response();
+    // `Allow` on a 405, and whatever else rmcp said, still reaches the client.
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name, value.clone());
+        }
+    }
+    problem
 }
 
 async fn require_caller(request: Request, next: Next) -> Response {

@@ -18,6 +18,8 @@ pub struct QueueReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, SimpleObject)]
+// Named apart from the other `Report`s: the OpenAPI document keys schemas by name.
+#[schema(as = HousekeepingReport)]
 pub struct Report {
     pub ran_at: DateTime<Utc>,
     pub queues: BTreeMap<String, QueueReport>,

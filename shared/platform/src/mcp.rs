@@ -47,6 +47,14 @@ pub fn router(platform: &Platform) -> axum::Router {
     responses(
         (status = 200, description = "The JSON-RPC response, as JSON or an event stream (MCP Streamable HTTP)"),
         (status = 202, description = "A notification or response was accepted"),
+        (status = 400, description = "Not an MCP message, or a request without its session",
+         content((Problem = "application/problem+json"), (Object = "application/json"))),
+        (status = 404, description = "The session ended or never existed, or no such JSON-RPC method",
+         content((Problem = "application/problem+json"), (Object = "application/json"))),
+        (status = 406, description = "`Accept` must name both application/json and text/event-stream",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body must be application/json", body = Problem,
+         content_type = "application/problem+json"),
     )
 )]
 pub async fn post(
@@ -63,7 +71,13 @@ pub async fn post(
     path = "/mcp",
     tag = "mcp",
     operation_id = "mcpEndSession",
-    responses((status = 200, description = "The session is closed"))
+    responses(
+        (status = 200, description = "The session is closed"),
+        (status = 400, description = "No `Mcp-Session-Id` given", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "The session ended or never existed", body = Problem,
+         content_type = "application/problem+json"),
+    )
 )]
 pub async fn delete(
     State(mcp): State<axum::Router>,

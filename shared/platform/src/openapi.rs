@@ -1,8 +1,13 @@
 //! `GET /openapi.json`: the OpenAPI 3.1 document, generated from the handlers' annotations and
 //! completed from the route table, which alone says who may call what: each protected
-//! operation gets its security schemes, `x-permission`, and the guard's 401 and 403 answers.
+//! operation gets its security schemes, `x-permission`, and the guard's 401 and 403 answers;
+//! every operation gets the answers the shared layers give for its shape (400, 404, 413, 415),
+//! and every create links to the operations on what it created.
 //! Operations are only ever decorated here, never added, so a route without an annotated
 //! handler stays missing and the route-table test catches it.
+
+mod links;
+mod schemas;
 
 use crate::{graphql, health, mcp, me, pages};
 use axum::body::Bytes;
@@ -13,11 +18,11 @@ use plasma_gateway::RouteSpec;
 use plasma_http::Problem;
 use std::sync::{Arc, OnceLock};
 use utoipa::OpenApi;
-use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme,
 };
-use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 
 const BEARER: &str = "bearer";
 const API_KEY: &str = "apiKey";
@@ -82,6 +87,8 @@ pub fn build(specs: &[RouteSpec], local: bool) -> utoipa::openapi::OpenApi {
             decorate(op, spec);
         }
     }
+    links::add(&mut doc);
+    schemas::open_flattened_parts(&mut doc);
     doc
 }
 
@@ -99,6 +106,7 @@ fn operation<'a>(item: &'a mut PathItem, method: &Method) -> Option<&'a mut Oper
 }
 
 fn decorate(op: &mut Operation, spec: &RouteSpec) {
+    shared_problems(op);
     if !spec.authenticated {
         return;
     }
@@ -127,6 +135,44 @@ fn decorate(op: &mut Operation, spec: &RouteSpec) {
         Some(text) => format!("{text}\n\n{needs}"),
         None => needs,
     });
+}
+
+/// What the shared layers answer for any operation of this shape, whatever its handler
+/// declares: the JSON body extractor and the query and path parsers refuse bad input with 400
+/// (naming the `field` where there is one), the body limit with 413, a body that is not JSON
+/// with 415, and a path naming nothing with 404.
+fn shared_problems(op: &mut Operation) {
+    let located = |place: ParameterIn| {
+        op.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(p) => p.parameter_in == place,
+            RefOr::Ref(_) => false,
+        })
+    };
+    let (query, path) = (located(ParameterIn::Query), located(ParameterIn::Path));
+    let body = op.request_body.is_some();
+    // A path segment can be refused too: ids the store cannot key (`#`, `/`) are 400s.
+    if body || query || path {
+        add_problem(
+            op,
+            "400",
+            "A malformed body, or an invalid field, parameter or path segment",
+        );
+    }
+    if body {
+        add_problem(op, "413", "The body is larger than this operation accepts");
+        add_problem(
+            op,
+            "415",
+            "The body is not of a media type this operation reads",
+        );
+    }
+    if path {
+        add_problem(
+            op,
+            "404",
+            "Nothing the path names exists for the caller's tenant",
+        );
+    }
 }
 
 fn add_problem(op: &mut Operation, status: &str, description: &str) {

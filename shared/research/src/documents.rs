@@ -12,6 +12,8 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+// Named apart from the other `Status`s: the OpenAPI document keys schemas by name.
+#[schema(as = DocumentStatus)]
 pub enum Status {
     Queued,
     Processing,
