@@ -46,7 +46,7 @@ async fn aliased_graphql_asks_cost_what_as_many_rest_asks_cost() {
             ..plasma_platform::Settings::default()
         },
         clock: Arc::new(ManualClock::new(Utc::now())),
-        oidc: None,
+        ..Options::default()
     };
     let server = Server::start_with(dir.path(), "127.0.0.1:0".parse().unwrap(), options)
         .await
