@@ -47,22 +47,22 @@ mod openapi;
 mod rate_limit;
 #[path = "platform/research.rs"]
 mod research;
-#[path = "platform/security_connectors.rs"]
-mod security_connectors;
-#[path = "platform/security_host.rs"]
-mod security_host;
+#[path = "platform/schemathesis.rs"]
+mod schemathesis;
 #[path = "platform/security_agent.rs"]
 mod security_agent;
-#[path = "platform/security_uploads.rs"]
-mod security_uploads;
+#[path = "platform/security_connectors.rs"]
+mod security_connectors;
 #[path = "platform/security_cost.rs"]
 mod security_cost;
+#[path = "platform/security_host.rs"]
+mod security_host;
 #[path = "platform/security_low.rs"]
 mod security_low;
 #[path = "platform/security_parsers.rs"]
 mod security_parsers;
-#[path = "platform/schemathesis.rs"]
-mod schemathesis;
+#[path = "platform/security_uploads.rs"]
+mod security_uploads;
 #[path = "platform/template.rs"]
 mod template;
 #[path = "platform/web.rs"]
