@@ -81,45 +81,27 @@ impl TestApp {
 
     /// `GET path` as `token`: the status and JSON answer.
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, Value) {
-        json(
-            self.get(path)
-                .bearer_auth(token)
-                .send()
-                .await
-                .expect("request"),
-        )
-        .await
+        send(self.get(path).bearer_auth(token)).await
     }
 
     /// `POST path` as `token` with a JSON `body`: the status and JSON answer.
     pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
-        json(
-            self.post(path)
-                .bearer_auth(token)
-                .json(body)
-                .send()
-                .await
-                .expect("request"),
-        )
-        .await
+        send(self.post(path).bearer_auth(token).json(body)).await
     }
 
     /// `PUT path` as `token` with a JSON `body`: the status and JSON answer.
     pub async fn put_json(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
-        json(
-            self.put(path)
-                .bearer_auth(token)
-                .json(body)
-                .send()
-                .await
-                .expect("request"),
-        )
-        .await
+        send(self.put(path).bearer_auth(token).json(body)).await
     }
 
     pub async fn stop(self) {
         self.server.stop().await.expect("runner stops cleanly");
     }
+}
+
+/// Send `request`: the status and JSON answer.
+async fn send(request: RequestBuilder) -> (u16, Value) {
+    json(request.send().await.expect("request")).await
 }
 
 /// The response's status and JSON body (Null for an empty body).
