@@ -510,45 +510,51 @@ async fn a_killed_runner_finishes_the_workflow_after_a_restart_running_each_side
     drop(runner);
 }
 
-async fn save(app: &TestApp, token: &str, name: &str, definition: Value) -> String {
-    let (status, saved) = json(
-        app.post("/agent/workflows")
-            .bearer_auth(token)
-            .json(&json!({"name": name, "definition": definition}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+pub(crate) async fn save(app: &TestApp, token: &str, name: &str, definition: Value) -> String {
+    let (status, saved) = app
+        .post_json(
+            "/agent/workflows",
+            token,
+            &json!({"name": name, "definition": definition}),
+        )
+        .await;
     assert_eq!(status, 201, "{saved}");
     saved["id"].as_str().unwrap().to_owned()
 }
 
-async fn run(app: &TestApp, token: &str, workflow: &str, input: Value) -> String {
-    let (status, started) = json(
-        app.post(&format!("/agent/workflows/{workflow}/executions"))
-            .bearer_auth(token)
-            .json(&json!({"input": input}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+pub(crate) async fn run(app: &TestApp, token: &str, workflow: &str, input: Value) -> String {
+    let (status, started) = app
+        .post_json(
+            &format!("/agent/workflows/{workflow}/executions"),
+            token,
+            &json!({"input": input}),
+        )
+        .await;
     assert_eq!(status, 201, "{started}");
     started["execution_id"].as_str().unwrap().to_owned()
 }
 
 async fn settled(app: &TestApp, token: &str, execution: &str, status: &str) -> Value {
-    eventually(&format!("execution {execution} to be {status}"), || async {
-        let (_, view) = json(
-            app.get(&format!("/agent/executions/{execution}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        (view["status"] == status).then_some(view)
+    let what = format!("execution {execution} to be {status}");
+    view_once(app, token, execution, &what, |view| {
+        view["status"] == status
+    })
+    .await
+}
+
+/// The execution's view once `done` holds for it (polled while the runner works).
+pub(crate) async fn view_once(
+    app: &TestApp,
+    token: &str,
+    execution: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    eventually(what, || async {
+        let (_, view) = app
+            .get_json(&format!("/agent/executions/{execution}"), token)
+            .await;
+        done(&view).then_some(view)
     })
     .await
 }
@@ -592,18 +598,10 @@ async fn replay_with_edited_state_forks_a_linked_execution_whose_history_shows_t
     settled(&app, &editor, &parent, "succeeded").await;
     assert_eq!(fixture.count("/publish"), 1);
 
-    let (status, fork) = json(
-        app.post(&format!("/agent/executions/{parent}/replay"))
-            .bearer_auth(&editor)
-            .json(&json!({"from_step": "publish", "state": {
+    let (status, fork) = app.post_json(&format!("/agent/executions/{parent}/replay"), &editor, &json!({"from_step": "publish", "state": {
                 "input": {"text": "Edited: tide tables for March.", "url": format!("{fixture_url}/publish")},
                 "steps": {"check": {"output": {"score": 99}}}
-            }}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+            }})).await;
     assert_eq!(status, 201, "{fork}");
     let child = fork["execution_id"].as_str().unwrap().to_owned();
     assert_ne!(child, parent);
@@ -625,14 +623,9 @@ async fn replay_with_edited_state_forks_a_linked_execution_whose_history_shows_t
         json!({"text": "Edited: tide tables for March.", "score": 99})
     );
     // The parent is untouched.
-    let (_, original) = json(
-        app.get(&format!("/agent/executions/{parent}"))
-            .bearer_auth(&editor)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, original) = app
+        .get_json(&format!("/agent/executions/{parent}"), &editor)
+        .await;
     assert!(original.get("parent").is_none());
     assert_eq!(original["steps"].as_array().unwrap().len(), 2);
 
@@ -705,14 +698,7 @@ async fn retry_resumes_from_the_failed_step_and_cancel_stops_a_waiting_run() {
     })).await;
     let paused = run(&app, &admin, &waits, json!({})).await;
     settled(&app, &admin, &paused, "waiting_approval").await;
-    let (_, pending) = json(
-        app.get("/agent/approvals")
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, pending) = app.get_json("/agent/approvals", &admin).await;
     assert_eq!(pending["items"][0]["execution_id"], paused.as_str());
     let (status, cancelled) = json(
         app.post(&format!("/agent/executions/{paused}/cancel"))
@@ -726,15 +712,13 @@ async fn retry_resumes_from_the_failed_step_and_cancel_stops_a_waiting_run() {
         (status, cancelled["status"].as_str()),
         (200, Some("cancelled"))
     );
-    let (status, _) = json(
-        app.post(&format!("/agent/executions/{paused}/approvals/ask"))
-            .bearer_auth(&admin)
-            .json(&json!({"decision": "approved"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = app
+        .post_json(
+            &format!("/agent/executions/{paused}/approvals/ask"),
+            &admin,
+            &json!({"decision": "approved"}),
+        )
+        .await;
     assert_eq!(status, 409, "a cancelled run takes no decisions");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(fixture.count("/publish"), 0);
@@ -769,23 +753,13 @@ async fn definitions_are_validated_versioned_compiled_and_served_over_graphql() 
     let id = save(&app, &editor, "digest", definition.clone()).await;
     let again = save(&app, &editor, "digest", definition).await;
     assert_eq!(id, again);
-    let (_, workflow) = json(
-        app.get(&format!("/agent/workflows/{id}"))
-            .bearer_auth(&editor)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, workflow) = app
+        .get_json(&format!("/agent/workflows/{id}"), &editor)
+        .await;
     assert_eq!(workflow["version"], 2);
-    let (status, asl) = json(
-        app.get(&format!("/agent/workflows/{id}/asl"))
-            .bearer_auth(&editor)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, asl) = app
+        .get_json(&format!("/agent/workflows/{id}/asl"), &editor)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(asl["States"]["find"]["Type"], "Task");
     assert_eq!(asl["States"]["wait"]["Type"], "Wait");
@@ -821,30 +795,18 @@ async fn definitions_are_validated_versioned_compiled_and_served_over_graphql() 
         .to_owned();
     settled(&app, &editor, &execution, "succeeded").await;
     let query = format!("{{ agentExecution(id: \"{execution}\") agentWorkflows }}");
-    let (_, body) = json(
-        app.post("/graphql")
-            .bearer_auth(&editor)
-            .json(&json!({"query": query}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, body) = app
+        .post_json("/graphql", &editor, &json!({"query": query}))
+        .await;
     assert_eq!(
         body["data"]["agentExecution"]["status"], "succeeded",
         "{body}"
     );
     assert_eq!(body["data"]["agentExecution"]["steps"][0]["key"], "find");
     assert_eq!(body["data"]["agentWorkflows"][0]["name"], "digest");
-    let (_, denied) = json(
-        app.post("/graphql")
-            .bearer_auth(&viewer)
-            .json(&json!({"query": query}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, denied) = app
+        .post_json("/graphql", &viewer, &json!({"query": query}))
+        .await;
     assert_eq!(
         denied["errors"][0]["extensions"]["code"], "forbidden",
         "{denied}"

@@ -4,6 +4,7 @@ use chrono::{Duration, Utc};
 use plasma::serve::Server;
 use plasma_gateway::DevKey;
 use plasma_platform::Settings;
+use reqwest::header::HeaderMap;
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::Value;
 use std::future::Future;
@@ -78,9 +79,29 @@ impl TestApp {
         self.http.delete(format!("{}{path}", self.url))
     }
 
+    /// `GET path` as `token`: the status and JSON answer.
+    pub async fn get_json(&self, path: &str, token: &str) -> (u16, Value) {
+        send(self.get(path).bearer_auth(token)).await
+    }
+
+    /// `POST path` as `token` with a JSON `body`: the status and JSON answer.
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        send(self.post(path).bearer_auth(token).json(body)).await
+    }
+
+    /// `PUT path` as `token` with a JSON `body`: the status and JSON answer.
+    pub async fn put_json(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
+        send(self.put(path).bearer_auth(token).json(body)).await
+    }
+
     pub async fn stop(self) {
         self.server.stop().await.expect("runner stops cleanly");
     }
+}
+
+/// Send `request`: the status and JSON answer.
+async fn send(request: RequestBuilder) -> (u16, Value) {
+    json(request.send().await.expect("request")).await
 }
 
 /// The response's status and JSON body (Null for an empty body).
@@ -120,4 +141,31 @@ pub async fn eventually_within<T, F: Future<Output = Option<T>>>(
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+/// A client that shows redirects instead of following them (sign-in flows, form posts).
+pub fn no_redirects() -> Client {
+    plasma_tests::install_crypto_provider();
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The CSRF token a dashboard form carries.
+pub fn csrf_token(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's CSRF token")
+        .to_owned()
+}
+
+/// A response header's value as text, empty when absent.
+pub fn header(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }

@@ -11,7 +11,8 @@ use plasma_platform::Platform;
 use std::sync::Arc;
 use tower::ServiceExt;
 
-fn sample(name: &str) -> String {
+/// The text of a sample event in `events/`.
+pub(crate) fn sample(name: &str) -> String {
     let path = format!("{}/../events/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -2,7 +2,7 @@
 //! all-or-nothing take and failure policy on a real store, and the acceptance test: two
 //! runners sharing one data directory admit exactly the limit under concurrent load.
 
-use crate::common::json;
+use crate::common::{header, json};
 use async_trait::async_trait;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
@@ -123,15 +123,6 @@ async fn admit(limiter: &RateLimiter, who: &Principal) -> Result<Quota, Response
         .map_err(IntoResponse::into_response)
 }
 
-fn header(response: &Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[tokio::test]
 async fn a_refusal_by_one_bucket_takes_nothing_from_the_other() {
     let f = Fixture::new();
@@ -147,11 +138,11 @@ async fn a_refusal_by_one_bucket_takes_nothing_from_the_other() {
         let refused = admit(&limiter, &alice).await.unwrap_err();
         assert_eq!(refused.status(), 429);
         assert_eq!(
-            header(&refused, "ratelimit-limit"),
+            header(refused.headers(), "ratelimit-limit"),
             "2",
             "the principal's bucket"
         );
-        assert_eq!(header(&refused, "retry-after"), "30");
+        assert_eq!(header(refused.headers(), "retry-after"), "30");
     }
     // Alice's refusals left the tenant's other 3 tokens alone: Bob takes 2, Erin the last.
     for (caller, left) in [(&bob, 1), (&bob, 0), (&erin, 0)] {
@@ -160,11 +151,11 @@ async fn a_refusal_by_one_bucket_takes_nothing_from_the_other() {
     for _ in 0..3 {
         let refused = admit(&limiter, &carol).await.unwrap_err();
         assert_eq!(
-            header(&refused, "ratelimit-limit"),
+            header(refused.headers(), "ratelimit-limit"),
             "5",
             "the tenant's bucket"
         );
-        assert_eq!(header(&refused, "retry-after"), "12");
+        assert_eq!(header(refused.headers(), "retry-after"), "12");
     }
     // Carol's refusals took nothing from her own bucket: one tenant token later, she is in.
     f.clock.advance(Duration::seconds(12));
@@ -269,7 +260,7 @@ async fn transient_store_errors_are_retried_and_an_outage_fails_closed() {
     flaky.failures.store(u32::MAX, Ordering::SeqCst);
     let refused = admit(&limiter, &alice).await.unwrap_err();
     assert_eq!(refused.status(), 503, "fails closed");
-    assert_eq!(header(&refused, "retry-after"), "1");
+    assert_eq!(header(refused.headers(), "retry-after"), "1");
     let (_, body) = json_of(refused).await;
     assert_eq!(body["code"], "unavailable", "{body}");
 }

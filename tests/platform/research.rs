@@ -7,15 +7,7 @@ use plasma_documents::fixtures;
 use serde_json::{Value, json};
 
 pub async fn upload(app: &TestApp, token: &str, body: Value) -> Value {
-    let (status, accepted) = json(
-        app.post("/research/documents")
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, accepted) = app.post_json("/research/documents", token, &body).await;
     assert_eq!(status, 202, "{accepted}");
     accepted
 }
@@ -44,43 +36,28 @@ async fn upload_file(app: &TestApp, token: &str, name: &str, mime: &str, bytes: 
 /// The document once ingestion has settled (`indexed` or `failed`).
 pub async fn settled(app: &TestApp, token: &str, id: &str) -> Value {
     eventually(&format!("document {id} to be ingested"), || async {
-        let (_, doc) = json(
-            app.get(&format!("/research/documents/{id}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (_, doc) = app
+            .get_json(&format!("/research/documents/{id}"), token)
+            .await;
         matches!(doc["status"].as_str(), Some("indexed" | "failed")).then_some(doc)
     })
     .await
 }
 
 pub async fn ask(app: &TestApp, token: &str, question: &str, mode: &str) -> Value {
-    let (status, answer) = json(
-        app.post("/research/ask")
-            .bearer_auth(token)
-            .json(&json!({"question": question, "mode": mode, "include_context": true}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, answer) = app
+        .post_json(
+            "/research/ask",
+            token,
+            &json!({"question": question, "mode": mode, "include_context": true}),
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     answer
 }
 
 pub async fn search(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    json(
-        app.post("/research/search")
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    app.post_json("/research/search", token, &body).await
 }
 
 fn cited_documents(answer: &Value) -> Vec<String> {
@@ -216,14 +193,9 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
     let other = upload(&app, &t, json!({"title": "Hangar", "content": "Zeppelin Works stores the airship LZ 130 in Hangar Nine near Friedrichshafen."})).await;
     let other_id = other["id"].as_str().unwrap().to_string();
     settled(&app, &t, &other_id).await;
-    let (_, entities) = json(
-        app.get("/research/graph/entities?q=Zeppelin")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, entities) = app
+        .get_json("/research/graph/entities?q=Zeppelin", &t)
+        .await;
     assert!(
         !entities["items"].as_array().unwrap().is_empty(),
         "{entities}"
@@ -246,14 +218,9 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    let (status, _) = json(
-        app.get(&format!("/research/documents/{other_id}"))
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = app
+        .get_json(&format!("/research/documents/{other_id}"), &t)
+        .await;
     assert_eq!(status, 404);
     // Its original bytes (small, so kept beside the record) are gone too.
     let items = &app.server.platform().items;
@@ -273,14 +240,9 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
             "{mode} still finds it: {found}"
         );
     }
-    let (_, entities) = json(
-        app.get("/research/graph/entities?q=Zeppelin")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, entities) = app
+        .get_json("/research/graph/entities?q=Zeppelin", &t)
+        .await;
     assert_eq!(entities["items"], json!([]), "{entities}");
     for mode in ["naive", "local", "global"] {
         let answer = ask(&app, &t, "Where is the airship LZ 130 stored?", mode).await;
@@ -301,15 +263,9 @@ async fn bad_uploads_get_clear_errors() {
     let app = TestApp::spawn().await;
     let t = app.token("acme", &["editor"]);
     let big = "a".repeat(4 * 1024 * 1024 + 10);
-    let (status, problem) = json(
-        app.post("/research/documents")
-            .bearer_auth(&t)
-            .json(&json!({"content": big}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, problem) = app
+        .post_json("/research/documents", &t, &json!({"content": big}))
+        .await;
     assert_eq!(status, 413, "{problem}");
     assert_eq!(problem["code"], "payload_too_large");
     assert!(
@@ -319,29 +275,25 @@ async fn bad_uploads_get_clear_errors() {
             .contains("/research/uploads"),
         "{problem}"
     );
-    let (status, problem) = json(
-        app.post("/research/documents")
-            .bearer_auth(&t)
-            .json(&json!({"content": "", "title": "x"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, problem) = app
+        .post_json(
+            "/research/documents",
+            &t,
+            &json!({"content": "", "title": "x"}),
+        )
+        .await;
     assert_eq!(
         (status, problem["field"].as_str()),
         (400, Some("content")),
         "{problem}"
     );
-    let (status, problem) = json(
-        app.post("/research/documents")
-            .bearer_auth(&t)
-            .json(&json!({"content": "%%%", "content_encoding": "base64"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, problem) = app
+        .post_json(
+            "/research/documents",
+            &t,
+            &json!({"content": "%%%", "content_encoding": "base64"}),
+        )
+        .await;
     assert_eq!(status, 400, "{problem}");
     // A file that claims to be a PDF but is not fails ingestion with a reason.
     let broken = upload_file(
@@ -360,15 +312,9 @@ async fn bad_uploads_get_clear_errors() {
     );
     // Viewers read but do not upload.
     let viewer = app.token("acme", &["viewer"]);
-    let (status, _) = json(
-        app.post("/research/documents")
-            .bearer_auth(&viewer)
-            .json(&json!({"content": "x"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = app
+        .post_json("/research/documents", &viewer, &json!({"content": "x"}))
+        .await;
     assert_eq!(status, 403);
     let (status, problem) = search(&app, &t, json!({"query": "x", "mode": "fuzzy"})).await;
     assert_eq!(status, 400, "{problem}");
@@ -385,15 +331,13 @@ async fn bad_uploads_get_clear_errors() {
 async fn large_files_go_through_a_presigned_upload() {
     let app = TestApp::spawn().await;
     let t = app.token("acme", &["editor"]);
-    let (status, ticket) = json(
-        app.post("/research/uploads")
-            .bearer_auth(&t)
-            .json(&json!({"filename": "big notes.md", "content_type": "text/markdown"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, ticket) = app
+        .post_json(
+            "/research/uploads",
+            &t,
+            &json!({"filename": "big notes.md", "content_type": "text/markdown"}),
+        )
+        .await;
     assert_eq!(status, 201, "{ticket}");
     assert!(
         ticket["key"]
@@ -424,14 +368,7 @@ async fn large_files_go_through_a_presigned_upload() {
         .unwrap();
     assert_eq!(response.status(), 204);
     let doc = eventually("the uploaded file to become a document", || async {
-        let (_, list) = json(
-            app.get("/research/documents")
-                .bearer_auth(&t)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (_, list) = app.get_json("/research/documents", &t).await;
         list["items"].as_array().unwrap().first().cloned()
     })
     .await;
@@ -494,14 +431,9 @@ async fn local_mode_joins_facts_across_documents() {
     );
 
     // The graph behind it: the path from Acme to Oslo runs through Beta Labs.
-    let (status, path) = json(
-        app.get("/research/graph/path?from=Acme%20Corp&to=Oslo")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, path) = app
+        .get_json("/research/graph/path?from=Acme%20Corp&to=Oslo", &t)
+        .await;
     assert_eq!(status, 200, "{path}");
     let names: Vec<&str> = path["entities"]
         .as_array()
@@ -510,27 +442,23 @@ async fn local_mode_joins_facts_across_documents() {
         .map(|e| e["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Acme Corp", "Beta Labs", "Oslo"], "{path}");
-    let (status, around) = json(
-        app.get("/research/graph/entities/Beta%20Labs/neighbourhood?depth=1")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, around) = app
+        .get_json(
+            "/research/graph/entities/Beta%20Labs/neighbourhood?depth=1",
+            &t,
+        )
+        .await;
     assert_eq!(status, 200, "{around}");
     assert!(
         around.to_string().contains("Oslo") && around.to_string().contains("Acme"),
         "{around}"
     );
-    let (status, problem) = json(
-        app.get("/research/graph/entities/Beta%20Labs/neighbourhood?depth=4")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, problem) = app
+        .get_json(
+            "/research/graph/entities/Beta%20Labs/neighbourhood?depth=4",
+            &t,
+        )
+        .await;
     assert_eq!(
         (status, problem["field"].as_str()),
         (400, Some("depth")),
@@ -548,14 +476,7 @@ async fn local_mode_joins_facts_across_documents() {
         xml.starts_with("<?xml") && xml.contains("<graphml") && xml.contains("Beta Labs"),
         "{xml}"
     );
-    let (_, communities) = json(
-        app.get("/research/graph/communities")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, communities) = app.get_json("/research/graph/communities", &t).await;
     assert!(
         !communities["items"].as_array().unwrap().is_empty(),
         "{communities}"
@@ -658,29 +579,23 @@ async fn research_jobs_write_a_cited_report() {
         let d = upload(&app, &t, json!({"content": text})).await;
         settled(&app, &t, d["id"].as_str().unwrap()).await;
     }
-    let (status, job) = json(app.post("/research/jobs").bearer_auth(&t).json(&json!({"question": "What does Acme Corp sell, and where is Beta Labs headquartered?"})).send().await.unwrap()).await;
+    let (status, job) = app
+        .post_json(
+            "/research/jobs",
+            &t,
+            &json!({"question": "What does Acme Corp sell, and where is Beta Labs headquartered?"}),
+        )
+        .await;
     assert_eq!(status, 202, "{job}");
     let id = job["id"].as_str().unwrap().to_string();
-    let (status, early) = json(
-        app.get(&format!("/research/jobs/{id}/report"))
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, early) = app
+        .get_json(&format!("/research/jobs/{id}/report"), &t)
+        .await;
     if status == 409 {
         assert_eq!(early["code"], "not_ready");
     }
     let done = eventually("the research job to finish", || async {
-        let (_, job) = json(
-            app.get(&format!("/research/jobs/{id}"))
-                .bearer_auth(&t)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (_, job) = app.get_json(&format!("/research/jobs/{id}"), &t).await;
         (job["status"] == "done").then_some(job)
     })
     .await;
@@ -732,17 +647,13 @@ async fn graphql_asks_and_searches_like_rest() {
     let gql = |token: String| {
         let app = &app;
         async move {
-            let (status, body) = json(
-                app.post("/graphql")
-                    .bearer_auth(token)
-                    .json(
-                        &json!({"query": query, "variables": {"q": "What do Fowler flaps raise?"}}),
-                    )
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await;
+            let (status, body) = app
+                .post_json(
+                    "/graphql",
+                    &token,
+                    &json!({"query": query, "variables": {"q": "What do Fowler flaps raise?"}}),
+                )
+                .await;
             assert_eq!(status, 200, "{body}");
             body
         }

@@ -2,6 +2,7 @@
 //! approval on data nobody approved, a retry cannot borrow the starter's permissions, and
 //! workflow tools sign and authenticate with the tenant's own secrets, never the operator's.
 
+use crate::agent::{run, save, view_once};
 use crate::common::{TestApp, eventually, json};
 use crate::webhooks::{Received, receiver, verifies};
 use axum::Router;
@@ -46,71 +47,31 @@ fn settings(operator_defaults: bool, notify_url: &str, mcp_url: &str) -> plasma_
     }
 }
 
-async fn save(app: &TestApp, token: &str, name: &str, definition: Value) -> String {
-    let (status, saved) = json(
-        app.post("/agent/workflows")
-            .bearer_auth(token)
-            .json(&json!({"name": name, "definition": definition}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{saved}");
-    saved["id"].as_str().unwrap().to_owned()
-}
-
-async fn run(app: &TestApp, token: &str, workflow: &str, input: Value) -> String {
-    let (status, started) = json(
-        app.post(&format!("/agent/workflows/{workflow}/executions"))
-            .bearer_auth(token)
-            .json(&json!({"input": input}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 201, "{started}");
-    started["execution_id"].as_str().unwrap().to_owned()
-}
-
 /// The execution once it stops running: ended, or waiting for a person.
 async fn settled(app: &TestApp, token: &str, execution: &str) -> Value {
-    eventually(&format!("execution {execution} to settle"), || async {
-        let (_, view) = json(
-            app.get(&format!("/agent/executions/{execution}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        (view["status"] != "running").then_some(view)
+    let what = format!("execution {execution} to settle");
+    view_once(app, token, execution, &what, |view| {
+        view["status"] != "running"
     })
     .await
 }
 
 async fn approve(app: &TestApp, token: &str, execution: &str, step: &str) {
-    let (status, body) = json(
-        app.post(&format!("/agent/executions/{execution}/approvals/{step}"))
-            .bearer_auth(token)
-            .json(&json!({"decision": "approved"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = app
+        .post_json(
+            &format!("/agent/executions/{execution}/approvals/{step}"),
+            token,
+            &json!({"decision": "approved"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
 }
 
 async fn replay(app: &TestApp, token: &str, execution: &str, body: Value) -> (u16, Value) {
-    json(
-        app.post(&format!("/agent/executions/{execution}/replay"))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
+    app.post_json(
+        &format!("/agent/executions/{execution}/replay"),
+        token,
+        &body,
     )
     .await
 }
@@ -245,15 +206,7 @@ async fn a_replay_whose_edits_change_what_an_approval_saw_asks_that_approval_aga
             "mutation {{ replayAgentExecution(id: \"{parent}\", fromStep: \"publish\", state: {{input: {{text: \"Pay 666\", draft_url: \"{draft_url}\", publish_url: \"{publish_url}\"}}}}, carryApprovals: {carry}) }}"
         )})
     };
-    let (_, body) = json(
-        app.post("/graphql")
-            .bearer_auth(&editor)
-            .json(&mutation(false))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, body) = app.post_json("/graphql", &editor, &mutation(false)).await;
     let fork = body["data"]["replayAgentExecution"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{body}"))
@@ -262,15 +215,7 @@ async fn a_replay_whose_edits_change_what_an_approval_saw_asks_that_approval_aga
         settled(&app, &editor, &fork).await["status"],
         "waiting_approval"
     );
-    let (_, denied) = json(
-        app.post("/graphql")
-            .bearer_auth(&editor)
-            .json(&mutation(true))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, denied) = app.post_json("/graphql", &editor, &mutation(true)).await;
     assert_eq!(
         denied["errors"][0]["extensions"]["code"], "forbidden",
         "{denied}"
@@ -332,17 +277,13 @@ async fn a_retry_runs_tools_with_no_more_permissions_than_the_person_retrying() 
     )
     .await;
     assert_eq!(status, 200);
-    let done = eventually("the retried run to end", || async {
-        let (_, view) = json(
-            app.get(&format!("/agent/executions/{execution}"))
-                .bearer_auth(&editor)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        (view["status"] == "failed" && view["error"]["error"] != "Http.Status.503").then_some(view)
-    })
+    let done = view_once(
+        &app,
+        &editor,
+        &execution,
+        "the retried run to end",
+        |view| view["status"] == "failed" && view["error"]["error"] != "Http.Status.503",
+    )
     .await;
     // The tool was refused for want of content:publish, before looking for the item.
     assert_eq!(done["error"]["error"], "Tool.Forbidden", "{done}");
@@ -420,51 +361,38 @@ async fn a_tenants_workflow_cannot_have_the_operators_secret_sign_its_webhooks()
         .await
         .unwrap();
     assert_eq!(denied.status(), 403);
-    let (status, set) = json(
-        app.put("/agent/settings/notify")
-            .bearer_auth(&mallory)
-            .json(&json!({"webhook_url": tenant_url}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, set) = app
+        .put_json(
+            "/agent/settings/notify",
+            &mallory,
+            &json!({"webhook_url": tenant_url}),
+        )
+        .await;
     assert_eq!(status, 200, "{set}");
     let secret = set["webhook_secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"));
-    let (status, shown) = json(
-        app.get("/agent/settings/notify")
-            .bearer_auth(&mallory)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, shown) = app.get_json("/agent/settings/notify", &mallory).await;
     assert_eq!(status, 200);
     assert!(!shown.to_string().contains(&secret[6..]), "{shown}");
     assert_eq!(shown["webhook_secret_set"], true);
     assert_eq!(shown["webhook_url"], tenant_url.as_str());
     // Setting the target again keeps the secret; an invalid URL names its field.
-    let (status, again) = json(
-        app.put("/agent/settings/notify")
-            .bearer_auth(&mallory)
-            .json(&json!({"webhook_url": tenant_url}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, again) = app
+        .put_json(
+            "/agent/settings/notify",
+            &mallory,
+            &json!({"webhook_url": tenant_url}),
+        )
+        .await;
     assert_eq!(status, 200, "{again}");
     assert!(again.get("webhook_secret").is_none(), "{again}");
-    let (status, bad) = json(
-        app.put("/agent/settings/notify")
-            .bearer_auth(&mallory)
-            .json(&json!({"webhook_url": "ftp://nowhere"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, bad) = app
+        .put_json(
+            "/agent/settings/notify",
+            &mallory,
+            &json!({"webhook_url": "ftp://nowhere"}),
+        )
+        .await;
     assert_eq!((status, bad["field"].as_str()), (400, Some("webhook_url")));
 
     let view = notify_flow(&app, &mallory, None).await;
@@ -504,24 +432,15 @@ async fn mcp_call_does_not_lend_the_operators_servers_to_a_tenant() {
 
     // The tenant's own server is used, under the name it gave it; GET hides the bearer.
     let (own_url, own_seen) = receiver(StatusCode::OK).await;
-    let (status, set) = json(
-        app.put("/agent/settings/mcp-servers/ops")
-            .bearer_auth(&admin)
-            .json(&json!({"url": own_url, "bearer": "tenant-bearer-123", "timeout_seconds": 5}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, set) = app
+        .put_json(
+            "/agent/settings/mcp-servers/ops",
+            &admin,
+            &json!({"url": own_url, "bearer": "tenant-bearer-123", "timeout_seconds": 5}),
+        )
+        .await;
     assert_eq!(status, 200, "{set}");
-    let (_, listed) = json(
-        app.get("/agent/settings/mcp-servers")
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, listed) = app.get_json("/agent/settings/mcp-servers", &admin).await;
     assert_eq!(listed["items"][0]["name"], "ops");
     assert_eq!(listed["items"][0]["bearer"], true);
     assert!(!listed.to_string().contains("tenant-bearer-123"));

@@ -60,13 +60,10 @@ async fn runner(api: &str, mirrors: &str) -> TestApp {
 }
 
 async fn create(app: &TestApp, token: &str, sources: Value) -> (u16, Value) {
-    json(
-        app.post("/brand/monitors")
-            .bearer_auth(token)
-            .json(&json!({"name": "Acme", "query": "acme", "sources": sources}))
-            .send()
-            .await
-            .unwrap(),
+    app.post_json(
+        "/brand/monitors",
+        token,
+        &json!({"name": "Acme", "query": "acme", "sources": sources}),
     )
     .await
 }
@@ -84,14 +81,9 @@ async fn scan(app: &TestApp, token: &str, monitor: &str, sources: usize) -> Vec<
     assert_eq!(status, 202, "{started}");
     let scan_id = started["scan_id"].as_str().unwrap().to_owned();
     let mut outcomes: Vec<Value> = eventually("the scan's outcomes", || async {
-        let (_, runs) = json(
-            app.get(&format!("/brand/monitors/{monitor}/scans"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (_, runs) = app
+            .get_json(&format!("/brand/monitors/{monitor}/scans"), token)
+            .await;
         let run = runs["items"]
             .as_array()?
             .iter()
@@ -146,14 +138,7 @@ async fn a_tenant_cannot_point_a_credentialed_source_at_its_own_host() {
         assert_eq!(status, 400, "{kind}: {problem}");
         assert_eq!(problem["field"], "sources[1].url", "{problem}");
     }
-    let (_, monitors) = json(
-        app.get("/brand/monitors")
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, monitors) = app.get_json("/brand/monitors", &token).await;
     assert_eq!(monitors["items"], json!([]), "nothing was stored");
     app.stop().await;
 }

@@ -2,7 +2,7 @@
 //! field costs what the same REST requests cost, and every surface (REST, GraphQL, MCP, a
 //! workflow's tool step) takes the same question, query and `top_k` limits.
 
-use crate::common::{TestApp, eventually, json};
+use crate::common::{TestApp, eventually, header, json};
 use chrono::{Duration, Utc};
 use plasma::serve::{Options, Server};
 use plasma_content::check::MAX_CHECK_TEXT_BYTES;
@@ -25,15 +25,6 @@ fn aliased_asks(n: usize) -> String {
         .map(|i| format!(" a{i}: researchAsk(question: \"What is flutter?\", mode: GLOBAL)"))
         .collect();
     format!("{{{fields} }}")
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
 }
 
 #[tokio::test]
@@ -67,7 +58,7 @@ async fn aliased_graphql_asks_cost_what_as_many_rest_asks_cost() {
     // The attack: 248 global asks for one request. Refused before any runs, for one token.
     let mallory = token("mallory");
     let r = graphql(mallory.clone(), aliased_asks(248)).await.unwrap();
-    let remaining = header(&r, "ratelimit-remaining");
+    let remaining = header(r.headers(), "ratelimit-remaining");
     let (status, body) = json(r).await;
     assert!(
         status == 200 && body["data"].is_null() && body["errors"][0].is_object(),
@@ -78,7 +69,7 @@ async fn aliased_graphql_asks_cost_what_as_many_rest_asks_cost() {
     // Ten aliased asks run, and cost ten requests.
     let alice = token("alice");
     let r = graphql(alice.clone(), aliased_asks(10)).await.unwrap();
-    let remaining = header(&r, "ratelimit-remaining");
+    let remaining = header(r.headers(), "ratelimit-remaining");
     let (status, body) = json(r).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["errors"].is_null(), "{body}");
@@ -88,7 +79,7 @@ async fn aliased_graphql_asks_cost_what_as_many_rest_asks_cost() {
     // Three more don't fit in the 2 left: the whole query is refused as REST would refuse
     // its third request, with nothing run.
     let r = graphql(alice.clone(), aliased_asks(3)).await.unwrap();
-    let retry_after = header(&r, "retry-after");
+    let retry_after = header(r.headers(), "retry-after");
     let (status, body) = json(r).await;
     assert_eq!(
         (status, body["code"].as_str()),
@@ -110,7 +101,10 @@ async fn aliased_graphql_asks_cost_what_as_many_rest_asks_cost() {
     };
     let r = ask().await.unwrap();
     assert_eq!(
-        (r.status().as_u16(), header(&r, "ratelimit-remaining")),
+        (
+            r.status().as_u16(),
+            header(r.headers(), "ratelimit-remaining")
+        ),
         (200, "0".into())
     );
     assert_eq!(ask().await.unwrap().status(), 429);

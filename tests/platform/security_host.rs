@@ -2,21 +2,13 @@
 //! its DNS name to 127.0.0.1 reaches nothing; and the development sign-in is off wherever
 //! other machines may reach the runner, unless the operator allows it.
 
-use crate::common::{TestApp, json};
+use crate::common::{TestApp, json, no_redirects};
 use axum::http::header;
 use plasma::serve::{Options, Server};
 use reqwest::{Client, RequestBuilder};
 use serde_json::json;
 
 const ATTACKER: &str = "attacker.example";
-
-fn client() -> Client {
-    plasma_tests::install_crypto_provider();
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// The development sign-in form as a browser posts it (the double-submit CSRF pair
 /// included), for an admin of tenant `acme`.
@@ -47,7 +39,7 @@ fn signed_in(response: &reqwest::Response) -> bool {
 #[tokio::test]
 async fn a_rebound_name_is_refused_on_every_route() {
     let app = TestApp::spawn().await;
-    let http = client();
+    let http = no_redirects();
     let token = app.token("acme", &["admin"]);
     let port = app.server.addr().port();
     let url = &app.url;
@@ -84,14 +76,7 @@ async fn a_rebound_name_is_refused_on_every_route() {
             assert_eq!(problem["code"], "host_not_allowed", "{what}: {problem}");
         }
     }
-    let (_, monitors) = json(
-        app.get("/brand/monitors")
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, monitors) = app.get_json("/brand/monitors", &token).await;
     assert_eq!(
         monitors["items"],
         json!([]),
@@ -133,7 +118,7 @@ async fn a_rebound_name_is_refused_on_every_route() {
 
 #[tokio::test]
 async fn the_development_sign_in_is_off_where_others_can_reach_the_runner() {
-    let http = client();
+    let http = no_redirects();
     // A runner behind a reverse proxy: it listens on loopback, but answers to a public name.
     for allow_dev_signin in [false, true] {
         let dir = tempfile::tempdir().unwrap();

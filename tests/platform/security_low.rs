@@ -2,7 +2,7 @@
 //! make: a new key's secret in a URL, what anonymous `/health` tells, webhook secrets in the
 //! table, audit writes on demand for anyone, and a document writing into a report's Markdown.
 
-use crate::common::{TestApp, eventually, json};
+use crate::common::{TestApp, csrf_token, eventually, json, no_redirects};
 use crate::webhooks::{receiver, verifies};
 use axum::http::StatusCode;
 use plasma_core::Query;
@@ -17,10 +17,7 @@ async fn a_key_made_on_the_dashboard_never_travels_in_a_url() {
     let app = TestApp::spawn().await;
     let token = app.token("acme", &["admin"]);
     let cookie = format!("plasma_session={token}");
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = no_redirects();
     let page = http
         .get(format!("{}/app/admin", app.url))
         .header(header::COOKIE, &cookie)
@@ -29,12 +26,7 @@ async fn a_key_made_on_the_dashboard_never_travels_in_a_url() {
         .unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    let csrf = html
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the form's CSRF token")
-        .to_owned();
+    let csrf = csrf_token(&html);
 
     let made = http
         .post(format!("{}/app/admin", app.url))

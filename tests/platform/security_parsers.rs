@@ -2,7 +2,7 @@
 //! inflates to gigabytes; outbound URLs and identity-provider endpoints on internal
 //! addresses, with private egress off as deployed.
 
-use crate::common::{TestApp, eventually_within, json};
+use crate::common::{TestApp, eventually_within, json, no_redirects};
 use crate::jwt::sign;
 use axum::Router;
 use axum::http::header;
@@ -113,15 +113,13 @@ async fn webhooks_on_special_purpose_addresses_are_refused() {
     let admin = app.token("acme", &["admin"]);
     for host in INTERNAL_HOSTS {
         let url = format!("http://{host}/hook");
-        let (status, problem) = json(
-            app.post("/webhooks")
-                .bearer_auth(&admin)
-                .json(&json!({"url": url, "events": ["research.document.indexed"]}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, problem) = app
+            .post_json(
+                "/webhooks",
+                &admin,
+                &json!({"url": url, "events": ["research.document.indexed"]}),
+            )
+            .await;
         assert_eq!(status, 400, "{url} was accepted: {problem}");
     }
     // Public addresses in the same notations still work.
@@ -131,15 +129,13 @@ async fn webhooks_on_special_purpose_addresses_are_refused() {
         "93.184.215.14",
     ] {
         let url = format!("http://{host}/hook");
-        let (status, endpoint) = json(
-            app.post("/webhooks")
-                .bearer_auth(&admin)
-                .json(&json!({"url": url, "events": ["research.document.indexed"]}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, endpoint) = app
+            .post_json(
+                "/webhooks",
+                &admin,
+                &json!({"url": url, "events": ["research.document.indexed"]}),
+            )
+            .await;
         assert_eq!(status, 201, "{url}: {endpoint}");
     }
     app.stop().await;
@@ -165,14 +161,7 @@ async fn an_issuer_whose_jwks_is_on_an_internal_address_is_never_fetched() {
         &json!({"iss": issuer, "aud": "api", "sub": "u1", "tenant": "acme",
                 "roles": ["admin"], "iat": now, "exp": now + 3600}),
     );
-    let (status, problem) = json(
-        app.get("/research/documents")
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, problem) = app.get_json("/research/documents", &token).await;
     assert_eq!(status, 401, "{problem}");
     assert_eq!(hits.load(Ordering::SeqCst), 0, "the JWKS was fetched");
     app.stop().await;
@@ -225,11 +214,7 @@ async fn the_dashboard_sign_in_never_calls_an_identity_provider_on_an_internal_a
         plasma::serve::Server::start_with(dir.path(), "127.0.0.1:0".parse().unwrap(), options)
             .await
             .unwrap();
-    plasma_tests::install_crypto_provider();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = no_redirects();
     let url = server.url();
     let login = http
         .get(format!("{url}/app/auth/login?next=/app"))

@@ -4,7 +4,8 @@
 //! one bad file fails only its own record, and a document whose message runs out of receives
 //! ends `failed`, never stuck `queued`.
 
-use crate::common::{TestApp, json};
+use crate::common::TestApp;
+use crate::functions::sample;
 use async_trait::async_trait;
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
@@ -26,15 +27,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// A ticket for `filename` from `POST /research/uploads`, as an editor of acme.
 async fn ticket(app: &TestApp, filename: &str) -> Value {
     let t = app.token("acme", &["editor"]);
-    let (status, ticket) = json(
-        app.post("/research/uploads")
-            .bearer_auth(&t)
-            .json(&json!({"filename": filename, "content_type": "text/markdown"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, ticket) = app
+        .post_json(
+            "/research/uploads",
+            &t,
+            &json!({"filename": filename, "content_type": "text/markdown"}),
+        )
+        .await;
     assert_eq!(status, 201, "{ticket}");
     ticket
 }
@@ -179,14 +178,7 @@ async fn an_oversized_presigned_upload_is_refused_before_it_is_read() {
     assert_eq!(problem["code"], "payload_too_large", "{problem}");
     assert_eq!(problem["max_bytes"], limit, "{problem}");
     let t = app.token("acme", &["viewer"]);
-    let (_, list) = json(
-        app.get("/research/documents")
-            .bearer_auth(&t)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, list) = app.get_json("/research/documents", &t).await;
     assert_eq!(list["items"], json!([]), "{list}");
     app.stop().await;
 }
@@ -491,14 +483,7 @@ async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
     let stuck = p.research.documents.get("acme", id).await.unwrap().unwrap();
     assert_eq!(stuck.status, Status::Queued);
 
-    let event: EventBridgeEvent = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/../events/housekeeping.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let event: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
     let report = housekeeping::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
         .await
         .unwrap();
@@ -678,14 +663,7 @@ async fn housekeeping_marks_the_documents_of_sqs_dead_letters_failed() {
         )
         .await
         .unwrap();
-    let sample: EventBridgeEvent = serde_json::from_str(
-        &std::fs::read_to_string(format!(
-            "{}/../events/housekeeping.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let sample: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
     let report = housekeeping::handler(&p, LambdaEvent::new(sample, Context::default()))
         .await
         .unwrap();

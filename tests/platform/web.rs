@@ -1,7 +1,7 @@
 //! The web dashboard: the end-to-end scenario in headless Chromium against a runner, and the
 //! OIDC authorization-code sign-in with PKCE against a stand-in identity provider.
 
-use crate::common::TestApp;
+use crate::common::{TestApp, csrf_token, no_redirects};
 use crate::jwt::{fixture, sign};
 use axum::Router;
 use axum::extract::State;
@@ -226,11 +226,7 @@ async fn oidc_sign_in_uses_the_code_flow_with_pkce_and_a_session_cookie() {
     let server = plasma::serve::Server::start_with(dir.path(), listener_addr, options)
         .await
         .unwrap();
-    plasma_tests::install_crypto_provider();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = no_redirects();
     let url = server.url();
 
     // The sign-in page offers the provider; following it goes there with a S256 challenge.
@@ -352,14 +348,7 @@ async fn oidc_sign_in_uses_the_code_flow_with_pkce_and_a_session_cookie() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
-    let csrf = html
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_token(&html);
     let made = http
         .post(format!("{url}/app/content/profiles"))
         .header(header::COOKIE, &cookie)
