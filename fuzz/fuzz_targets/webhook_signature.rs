@@ -42,7 +42,11 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let Ok(signature) = webhook.sign(&id, now, &body) else {
         return Ok(());
     };
-    if let Some(h) = headers(&id, &now.to_string(), &signature) {
+    // `HeaderValue` takes bytes past ASCII that `to_str` (and so the verifier) then refuses:
+    // an id like that is refused, which is safe, so only ASCII headers must verify.
+    if let Some(h) = headers(&id, &now.to_string(), &signature)
+        && h.values().all(|v| v.to_str().is_ok())
+    {
         assert!(webhook.verify(&body, &h).is_ok(), "its own signature");
         let mut changed = body.clone();
         changed.push(b'!');
