@@ -73,6 +73,11 @@ impl Path {
             path: text.to_owned(),
             reason,
         };
+        // A filter is never singular, and nested filters take the JSONPath parser time
+        // exponential in their depth (found by fuzzing): refuse them before it runs.
+        if text.contains("[?") {
+            return Err(malformed(MANY.to_owned()));
+        }
         let query = JsonPath::parse(text).map_err(|e| malformed(e.to_string()))?;
         let segments = singular_segments(text).map_err(|r| malformed(r.to_owned()))?;
         Ok(Self {
@@ -102,9 +107,10 @@ impl Path {
 
 /// Splits a path that RFC 9535 already accepted into its segments, refusing any segment
 /// that could select more than one value.
+const MANY: &str = "wildcards, slices, filters, lists and `..` select many values; use only \
+                    `.name`, `['name']` and `[index]`";
+
 fn singular_segments(text: &str) -> Result<Vec<Segment>, &'static str> {
-    const MANY: &str = "wildcards, slices, filters, lists and `..` select many values; use \
-                        only `.name`, `['name']` and `[index]`";
     let mut rest = text.strip_prefix('$').ok_or("a path starts with `$`")?;
     let mut segments = Vec::new();
     loop {

@@ -113,3 +113,15 @@ fn a_malformed_path_is_an_error_naming_it() {
         "{error}"
     );
 }
+
+/// Found by fuzzing (`workflow_jsonpath`): nested filters made the JSONPath parser run for
+/// more than 30 s; they are refused as not singular before it runs.
+#[test]
+fn nested_filters_are_refused_at_once() {
+    let path = format!("$.a{}", "[?@.s.t".repeat(40));
+    let result = resolve(&Value::String(path), &context());
+    assert!(
+        matches!(result, Err(PathError::Malformed { .. })),
+        "{result:?}"
+    );
+}
