@@ -78,7 +78,11 @@ impl Path {
         if text.contains("[?") {
             return Err(malformed(MANY.to_owned()));
         }
-        let query = JsonPath::parse(text).map_err(|e| malformed(e.to_string()))?;
+        // serde_json_path 0.7 panics (`unreachable!`) on some truncated escapes such as
+        // `$.a['\u` (found by fuzzing): a panic there is a malformed path, not a crash.
+        let query = std::panic::catch_unwind(|| JsonPath::parse(text))
+            .map_err(|_| malformed("an unfinished escape or string".to_owned()))?
+            .map_err(|e| malformed(e.to_string()))?;
         let segments = singular_segments(text).map_err(|r| malformed(r.to_owned()))?;
         Ok(Self {
             text: text.to_owned(),

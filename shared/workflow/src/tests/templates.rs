@@ -125,3 +125,16 @@ fn nested_filters_are_refused_at_once() {
         "{result:?}"
     );
 }
+
+/// Found by fuzzing (`workflow_jsonpath`): serde_json_path panicked on a truncated `\u`
+/// escape in a quoted name; it is a malformed path.
+#[test]
+fn a_truncated_escape_is_a_malformed_path() {
+    for path in ["$..a['\\u", "$.a['\\u"] {
+        let result = resolve(&Value::String(path.to_owned()), &context());
+        assert!(
+            matches!(result, Err(PathError::Malformed { .. })),
+            "{path}: {result:?}"
+        );
+    }
+}
