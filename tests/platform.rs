@@ -23,6 +23,8 @@ mod brand_settings;
 mod brand_spike;
 #[path = "platform/common.rs"]
 mod common;
+#[path = "platform/composition.rs"]
+mod composition;
 #[path = "platform/content.rs"]
 mod content;
 #[path = "platform/content_platforms.rs"]
@@ -45,6 +47,8 @@ mod mcp;
 mod openapi;
 #[path = "platform/rate_limit.rs"]
 mod rate_limit;
+#[path = "platform/release_panic.rs"]
+mod release_panic;
 #[path = "platform/research.rs"]
 mod research;
 #[path = "platform/schemathesis.rs"]

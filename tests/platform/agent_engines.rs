@@ -20,7 +20,9 @@ use axum::routing::post;
 use plasma_agent::engine::drive;
 use plasma_agent::model::{Starter, Status, StepStatus};
 use plasma_agent::step::StepEvent;
-use plasma_agent::{Agent, AgentSettings, ApprovalBody, StartBody, ToolBox, WorkflowBody};
+use plasma_agent::{
+    Agent, AgentDeps, AgentSettings, ApprovalBody, StartBody, ToolBox, WorkflowBody,
+};
 use plasma_core::{SystemClock, UuidV7Ids};
 use plasma_embedded::Embedded;
 use plasma_tests::moto::{ACCOUNT_ID, DedicatedMoto};
@@ -94,18 +96,19 @@ fn toolbox() -> ToolBox {
 }
 
 fn agent(embedded: &Embedded) -> Agent {
-    Agent::new(
-        embedded.items.clone(),
-        embedded.bus.clone(),
-        None,
-        Arc::new(SystemClock),
-        Arc::new(UuidV7Ids),
-        toolbox(),
-        AgentSettings {
+    Agent::new(AgentDeps {
+        items: embedded.items.clone(),
+        bus: embedded.bus.clone(),
+        webhooks: None,
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(UuidV7Ids),
+        tools: toolbox(),
+        settings: AgentSettings {
             step_function_arn: format!("arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:agent-step"),
             ..AgentSettings::default()
         },
-    )
+        machines: None,
+    })
 }
 
 fn open(dir: &std::path::Path) -> Embedded {

@@ -19,10 +19,13 @@ pub(crate) fn sample(name: &str) -> String {
 
 fn platform(dir: &tempfile::TempDir) -> Platform {
     Platform::embedded(
-        dir.path(),
-        "http://127.0.0.1:3000",
-        Arc::new(SystemClock),
-        Arc::new(UuidV7Ids),
+        plasma_platform::EmbeddedRuntime {
+            data_dir: dir.path().to_owned(),
+            public_url: "http://127.0.0.1:3000".into(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidV7Ids),
+        },
+        plasma_platform::Settings::default(),
     )
     .unwrap()
 }
@@ -83,7 +86,7 @@ async fn api_accepts_api_keys_without_an_authorizer() {
     let p = platform(&dir);
     let new: plasma_gateway::api_keys::NewKey =
         serde_json::from_value(serde_json::json!({"name": "ci", "role": "analyst"})).unwrap();
-    let (_, secret) = p.gateway().keys.create("acme", "admin", new).await.unwrap();
+    let (_, secret) = p.gateway.keys.create("acme", "admin", new).await.unwrap();
     let mut event: serde_json::Value =
         serde_json::from_str(&sample("api-authorized.json")).unwrap();
     event["requestContext"]["authorizer"] = serde_json::Value::Null;
@@ -118,7 +121,7 @@ async fn worker_stores_the_sample_batch_once_even_when_redelivered() {
     }
     let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
-    let (entries, _) = AuditLog::new(p.items.clone())
+    let (entries, _) = AuditLog::new(p.ports.items.clone())
         .query("acme", from, to, None, 100, None)
         .await
         .unwrap();
@@ -189,7 +192,7 @@ async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
             new.clone(),
             p.brand.egress,
             &p.brand.settings,
-            p.ids.new_id(),
+            p.ports.ids.new_id(),
             Utc::now(),
         )
         .unwrap();
@@ -201,6 +204,7 @@ async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
         .unwrap();
     assert_eq!((report.scanned, report.failed), (2, 0));
     let jobs = p
+        .ports
         .queue
         .receive(
             plasma_platform::topology::JOBS,
@@ -242,7 +246,7 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
         new,
         p.brand.egress,
         &p.brand.settings,
-        p.ids.new_id(),
+        p.ports.ids.new_id(),
         Utc::now(),
     )
     .unwrap();
@@ -319,7 +323,8 @@ async fn research_ingest_turns_the_sample_s3_event_into_one_document() {
     let p = platform(&dir);
     let event: SqsEvent = serde_json::from_str(&sample("research-ingest.json")).unwrap();
     let key = "incoming/acme/0193b6f2-7c1d-7e4a-9f00-5d2a1c3b4e5f/Wing flutter notes.md";
-    p.blobs
+    p.ports
+        .blobs
         .put(
             key,
             bytes::Bytes::from_static(
@@ -656,9 +661,18 @@ mod on_aws {
     use plasma_platform::{Platform, topology};
 
     async fn platform() -> Platform {
+        platform_with(plasma_platform::Settings::default()).await
+    }
+
+    async fn platform_with(settings: plasma_platform::Settings) -> Platform {
         let sdk = plasma_tests::moto::sdk_config().await;
-        let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
-        Platform::aws(&sdk, &stack)
+        let resources =
+            plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
+        let ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(
+            plasma_platform::AwsRuntime { sdk, resources },
+        ))
+        .unwrap();
+        Platform::compose(ports, settings).unwrap()
     }
 
     /// A file dropped into the real (moto) bucket: S3 notifies the real queue, and the
@@ -671,7 +685,15 @@ mod on_aws {
         let dir = tempfile::tempdir().unwrap();
         // OpenSearch has no emulator here; the research index is the embedded one.
         let index = plasma_search::EmbeddedIndex::open(dir.path()).unwrap();
-        let p = Platform::aws(&sdk, &stack).with_search_index(std::sync::Arc::new(index));
+        let mut ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(
+            plasma_platform::AwsRuntime {
+                sdk: sdk.clone(),
+                resources: stack.clone(),
+            },
+        ))
+        .unwrap();
+        ports.index = std::sync::Arc::new(index);
+        let p = Platform::compose(ports, plasma_platform::Settings::default()).unwrap();
         let s3 = aws_sdk_s3::Client::new(&sdk);
         let sqs = aws_sdk_sqs::Client::new(&sdk);
         let queue_url = stack.queue_urls[topology::INGEST].clone();
@@ -811,13 +833,11 @@ mod on_aws {
         use crate::content_platforms::{Platforms, TOKEN};
         use plasma_content::workflow::Status;
         let (url, platforms) = Platforms::start().await;
-        let p = platform()
-            .await
-            .with_settings(plasma_platform::Settings {
-                allow_private_egress: Some(true),
-                ..Default::default()
-            })
-            .unwrap();
+        let p = platform_with(plasma_platform::Settings {
+            allow_private_egress: Some(true),
+            ..Default::default()
+        })
+        .await;
         let id = "0193b6f2-aaaa-7f10-9a00-4c1d2e3f5a6b";
         p.content
             .insert_item("acme", &super::publishable(id, Status::Approved))
@@ -839,6 +859,7 @@ mod on_aws {
         assert_eq!(scheduled.status, Status::Scheduled);
         let name = plasma_content::publish::schedule_name("acme", id);
         let schedule = p
+            .ports
             .scheduler
             .get(&name)
             .await
@@ -890,7 +911,7 @@ mod on_aws {
         }
         let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         let to = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
-        let (entries, _) = AuditLog::new(p.items.clone())
+        let (entries, _) = AuditLog::new(p.ports.items.clone())
             .query("acme", from, to, None, 100, None)
             .await
             .unwrap();
@@ -913,6 +934,7 @@ mod on_aws {
 
         // The rule delivered the envelope to the jobs queue; hand it to the worker as Lambda would.
         let received = p
+            .ports
             .queue
             .receive(
                 topology::JOBS,
@@ -932,7 +954,7 @@ mod on_aws {
             .await
             .unwrap();
         assert!(response.batch_item_failures.is_empty());
-        let (entries, _) = AuditLog::new(p.items.clone())
+        let (entries, _) = AuditLog::new(p.ports.items.clone())
             .query(
                 "acme",
                 Utc::now() - chrono::Duration::hours(1),
@@ -984,18 +1006,16 @@ mod on_aws {
     #[tokio::test]
     async fn scheduled_brand_scan_travels_through_sqs_to_the_worker_and_dynamodb() {
         // The fixture feed is on loopback, which a deployed platform refuses unless told.
-        let p = platform()
-            .await
-            .with_settings(plasma_platform::Settings {
-                allow_private_egress: Some(true),
-                brand: plasma_brand::scan::BrandSettings {
-                    politeness: std::time::Duration::ZERO,
-                    max_attempts: 1,
-                    ..Default::default()
-                },
+        let p = platform_with(plasma_platform::Settings {
+            allow_private_egress: Some(true),
+            brand: plasma_brand::scan::BrandSettings {
+                politeness: std::time::Duration::ZERO,
+                max_attempts: 1,
                 ..Default::default()
-            })
-            .expect("settings apply");
+            },
+            ..Default::default()
+        })
+        .await;
         let new: plasma_brand::monitors::NewMonitor = serde_json::from_value(serde_json::json!({
             "name": "Acme",
             "names": ["Acme"],
@@ -1006,7 +1026,7 @@ mod on_aws {
             new,
             p.brand.egress,
             &p.brand.settings,
-            p.ids.new_id(),
+            p.ports.ids.new_id(),
             Utc::now(),
         )
         .unwrap();
@@ -1021,6 +1041,7 @@ mod on_aws {
                     .unwrap();
             assert_eq!((report.scanned, report.failed), (1, 0), "pass {pass}");
             let jobs = p
+                .ports
                 .queue
                 .receive(
                     topology::JOBS,
@@ -1047,7 +1068,11 @@ mod on_aws {
             );
             // Lambda deletes a batch that succeeded.
             for job in &jobs {
-                p.queue.delete(topology::JOBS, &job.receipt).await.unwrap();
+                p.ports
+                    .queue
+                    .delete(topology::JOBS, &job.receipt)
+                    .await
+                    .unwrap();
             }
 
             let filter = plasma_brand::mentions::InboxFilter {

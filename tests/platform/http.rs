@@ -408,7 +408,7 @@ async fn failed_authentication_is_audited_in_the_platform_log() {
         401
     );
 
-    let log = plasma_gateway::audit::AuditLog::new(app.server.platform().items.clone());
+    let log = plasma_gateway::audit::AuditLog::new(app.server.platform().ports.items.clone());
     let (from, to) = (
         chrono::Utc::now() - chrono::Duration::hours(1),
         chrono::Utc::now() + chrono::Duration::hours(1),

@@ -12,8 +12,8 @@ use chrono::{Duration, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use plasma_core::{Clock, ManualClock, UuidV7Ids};
 use plasma_gateway::{GatewayConfig, Principal, Role};
-use plasma_platform::Platform;
 use plasma_platform::Settings;
+use plasma_platform::{EmbeddedRuntime, Platform};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -134,16 +134,17 @@ fn issuers(list: &[Value]) -> (&'static str, String) {
 /// An embedded platform on a manual clock, as `plasma serve` builds it.
 fn platform(dir: &tempfile::TempDir, clock: Arc<ManualClock>, gw: GatewayConfig) -> Platform {
     Platform::embedded(
-        dir.path(),
-        "http://127.0.0.1:3000",
-        clock,
-        Arc::new(UuidV7Ids),
+        EmbeddedRuntime {
+            data_dir: dir.path().to_owned(),
+            public_url: "http://127.0.0.1:3000".into(),
+            clock,
+            ids: Arc::new(UuidV7Ids),
+        },
+        Settings {
+            gateway: gw,
+            ..Settings::default()
+        },
     )
-    .unwrap()
-    .with_settings(Settings {
-        gateway: gw,
-        ..Settings::default()
-    })
     .expect("settings apply")
 }
 
@@ -153,7 +154,7 @@ async fn local(platform: &Platform, token: &str) -> Result<Principal, (u16, &'st
     let value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
     headers.insert(header::AUTHORIZATION, value);
     platform
-        .gateway()
+        .gateway
         .auth
         .authenticate(&headers, None)
         .await
@@ -197,7 +198,7 @@ async fn deployed(platform: &Platform, event: &str) -> Principal {
     let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
     let claims = api::authorizer_claims(&request).expect("authorizer claims");
     platform
-        .gateway()
+        .gateway
         .auth
         .authenticate(request.headers(), Some(&claims))
         .await
@@ -363,10 +364,16 @@ async fn attacks_on_issuer_tokens_are_refused_with_401() {
     );
 
     // Deployed there is no development key, so no HS256 token is accepted at all.
-    let without_dev_key = Platform {
-        dev_key: None,
-        ..p.clone()
-    };
+    let mut ports = p.ports.clone();
+    ports.dev_key = None;
+    let without_dev_key = Platform::compose(
+        ports,
+        Settings {
+            gateway: config(&[issuers(&[jwks.issuer_json(AUDIENCE)])]),
+            ..Settings::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         local(&without_dev_key, &confusion).await,
         Err((401, "unauthorized"))

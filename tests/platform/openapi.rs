@@ -5,7 +5,6 @@ use crate::common::{TestApp, json};
 use axum::body::Body;
 use axum::http::Request;
 use plasma_gateway::RouteSpec;
-use plasma_platform::Platform;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tower::ServiceExt;
@@ -185,10 +184,8 @@ async fn openapi_document_is_valid_and_lists_exactly_the_route_table() {
 async fn deployed_api_has_no_pages_and_its_document_still_matches() {
     let app = TestApp::spawn().await;
     // Deployed, there is no embedded runtime; everything else can stay as it is.
-    let deployed = Platform {
-        embedded: None,
-        ..app.server.platform().clone()
-    };
+    let mut deployed = app.server.platform().clone();
+    deployed.ports.embedded = None;
     let (router, specs) = plasma_platform::api::api(&deployed);
     let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
     let r = router.clone().oneshot(get("/openapi.json")).await.unwrap();
@@ -232,10 +229,8 @@ async fn local_runner_serves_self_contained_pages() {
 #[tokio::test]
 async fn deployed_public_routes_skip_the_jwt_authorizer_in_the_template() {
     let app = TestApp::spawn().await;
-    let deployed = Platform {
-        embedded: None,
-        ..app.server.platform().clone()
-    };
+    let mut deployed = app.server.platform().clone();
+    deployed.ports.embedded = None;
     let (_, specs) = plasma_platform::api::api(&deployed);
     let tpl = crate::template::template();
     let api = crate::template::functions(&tpl);

@@ -97,16 +97,19 @@ impl Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let clock = Arc::new(ManualClock::new(Utc::now()));
         let platform = Platform::embedded(
-            dir.path(),
-            "http://127.0.0.1:1",
-            clock.clone(),
-            Arc::new(UuidV7Ids),
+            plasma_platform::EmbeddedRuntime {
+                data_dir: dir.path().to_owned(),
+                public_url: "http://127.0.0.1:1".into(),
+                clock: clock.clone(),
+                ids: Arc::new(UuidV7Ids),
+            },
+            plasma_platform::Settings::default(),
         )
         .expect("embedded platform");
         Self {
             _dir: dir,
             clock,
-            items: platform.items,
+            items: platform.ports.items,
         }
     }
 

@@ -204,6 +204,7 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
     assert!(
         app.server
             .platform()
+            .ports
             .items
             .get(&original)
             .await
@@ -223,7 +224,7 @@ async fn uploads_are_idempotent_replaceable_and_deletable() {
         .await;
     assert_eq!(status, 404);
     // Its original bytes (small, so kept beside the record) are gone too.
-    let items = &app.server.platform().items;
+    let items = &app.server.platform().ports.items;
     assert!(
         items.get(&original).await.unwrap().is_none(),
         "the original outlived the document"

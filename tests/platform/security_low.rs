@@ -132,7 +132,7 @@ async fn webhook_signing_secrets_are_stored_sealed() {
     let key_part = secret.trim_start_matches("whsec_");
 
     // Whoever reads the table (a backup, a support query) finds no secret to sign with.
-    let items = &app.server.platform().items;
+    let items = &app.server.platform().ports.items;
     let stored = query_all(
         items.as_ref(),
         Query::partition("T#acme").prefix("WEBHOOK#"),
@@ -165,7 +165,7 @@ async fn anonymous_requests_are_counted_and_only_a_sample_is_audited() {
         let r = app.get("/admin/api-keys").send().await.unwrap();
         assert_eq!(r.status(), 401);
     }
-    let items = app.server.platform().items.clone();
+    let items = app.server.platform().ports.items.clone();
     let audited = || async {
         query_all(items.as_ref(), Query::partition("T#_platform#AUDIT"))
             .await

@@ -269,14 +269,17 @@ const LIMIT: u64 = 64 * 1024;
 /// An embedded platform whose research reads through `Metered`, with a 64 KB document limit.
 fn metered_platform(dir: &tempfile::TempDir) -> (Platform, Arc<Metered>) {
     let mut p = Platform::embedded(
-        dir.path(),
-        "http://127.0.0.1:3000",
-        Arc::new(SystemClock),
-        Arc::new(UuidV7Ids),
+        plasma_platform::EmbeddedRuntime {
+            data_dir: dir.path().to_owned(),
+            public_url: "http://127.0.0.1:3000".into(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidV7Ids),
+        },
+        plasma_platform::Settings::default(),
     )
     .unwrap();
     let metered = Arc::new(Metered {
-        inner: p.blobs.clone(),
+        inner: p.ports.blobs.clone(),
         read: Mutex::default(),
     });
     p.research.blobs = metered.clone();
@@ -339,7 +342,8 @@ async fn one_bad_file_fails_only_its_own_record() {
     let notes = "incoming/acme/u2/Wing notes.md";
     let unreadable = "incoming/acme/u3/unreadable.md";
     let huge_size = 5 * 1024 * 1024;
-    p.blobs
+    p.ports
+        .blobs
         .put(
             huge,
             Bytes::from(vec![b'a'; huge_size]),
@@ -348,7 +352,8 @@ async fn one_bad_file_fails_only_its_own_record() {
         .await
         .unwrap();
     for key in [notes, unreadable] {
-        p.blobs
+        p.ports
+            .blobs
             .put(
                 key,
                 Bytes::from_static(b"# Wing notes\n\nFlutter of the tailplane began at 240 knots."),
@@ -419,10 +424,13 @@ async fn one_bad_file_fails_only_its_own_record() {
 async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
     let dir = tempfile::tempdir().unwrap();
     let p = Platform::embedded(
-        dir.path(),
-        "http://127.0.0.1:3000",
-        Arc::new(SystemClock),
-        Arc::new(UuidV7Ids),
+        plasma_platform::EmbeddedRuntime {
+            data_dir: dir.path().to_owned(),
+            public_url: "http://127.0.0.1:3000".into(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidV7Ids),
+        },
+        plasma_platform::Settings::default(),
     )
     .unwrap();
     let upload = plasma_research::ingest::Upload {
@@ -438,7 +446,8 @@ async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
         .await
         .unwrap();
     let dropped = "incoming/acme/u9/dropped.md";
-    p.queue
+    p.ports
+        .queue
         .send(
             topology::INGEST,
             plasma_core::OutMessage::new(s3_record("m", dropped, 42, 1).body.unwrap()),
@@ -448,6 +457,7 @@ async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
     // Every delivery dies with its invocation: nothing deletes the messages.
     for _ in 0..topology::MAX_RECEIVES {
         let batch = p
+            .ports
             .queue
             .receive(
                 topology::INGEST,
@@ -459,13 +469,15 @@ async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
             .unwrap();
         assert_eq!(batch.len(), 2);
         for m in &batch {
-            p.queue
+            p.ports
+                .queue
                 .change_visibility(topology::INGEST, &m.receipt, Duration::ZERO)
                 .await
                 .unwrap();
         }
     }
     let none = p
+        .ports
         .queue
         .receive(
             topology::INGEST,
@@ -521,7 +533,15 @@ async fn the_s3_upload_form_carries_a_signed_content_length_range() {
     use hmac::{Hmac, KeyInit, Mac};
     let sdk = plasma_tests::moto::sdk_config().await;
     let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
-    let p = Platform::aws(&sdk, &stack);
+    let p = Platform::compose(
+        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(plasma_platform::AwsRuntime {
+            sdk: sdk.clone(),
+            resources: stack.clone(),
+        }))
+        .unwrap(),
+        plasma_platform::Settings::default(),
+    )
+    .unwrap();
     let mut event: Value = serde_json::from_str(
         &std::fs::read_to_string(format!(
             "{}/../events/api-authorized.json",
@@ -624,6 +644,7 @@ async fn the_s3_upload_form_carries_a_signed_content_length_range() {
         posted.text().await.unwrap()
     );
     let stored = p
+        .ports
         .blobs
         .head(key)
         .await
@@ -639,7 +660,15 @@ async fn the_s3_upload_form_carries_a_signed_content_length_range() {
 async fn housekeeping_marks_the_documents_of_sqs_dead_letters_failed() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
-    let p = Platform::aws(&sdk, &stack);
+    let p = Platform::compose(
+        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(plasma_platform::AwsRuntime {
+            sdk: sdk.clone(),
+            resources: stack.clone(),
+        }))
+        .unwrap(),
+        plasma_platform::Settings::default(),
+    )
+    .unwrap();
     let upload = plasma_research::ingest::Upload {
         bytes: Bytes::from_static(b"Sailplanes reach glide ratios of sixty to one."),
         ..Default::default()
@@ -656,7 +685,8 @@ async fn housekeeping_marks_the_documents_of_sqs_dead_letters_failed() {
         detail,
     );
     let envelope = plasma_core::EventEnvelope::local("e1".into(), chrono::Utc::now(), &event);
-    p.queue
+    p.ports
+        .queue
         .send(
             topology::INGEST_DLQ,
             plasma_core::OutMessage::new(serde_json::to_string(&envelope).unwrap()),

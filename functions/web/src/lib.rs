@@ -12,7 +12,7 @@ pub fn app(platform: &Platform, oidc: Option<OidcSettings>) -> Router {
         .is_some_and(|o| o.redirect_url.starts_with("https://"));
     plasma_web::router(WebConfig {
         api: api::app(platform),
-        dev_key: platform.dev_key.clone(),
+        dev_key: platform.ports.dev_key.clone(),
         oidc,
         secure_cookies,
     })

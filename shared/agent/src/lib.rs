@@ -68,25 +68,34 @@ pub struct Agent {
     pub machines: Option<Arc<dyn StateMachines>>,
 }
 
+/// What an [`Agent`] is built from.
+pub struct AgentDeps {
+    pub items: Arc<dyn ItemStore>,
+    /// Lifecycle events.
+    pub bus: Arc<dyn EventBus>,
+    /// Lifecycle events to tenants' webhook endpoints, when the platform has them.
+    pub webhooks: Option<Webhooks>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    pub tools: ToolBox,
+    pub settings: AgentSettings,
+    /// Deployed with a state-machine role, executions run on Step Functions; `None` runs
+    /// them on the embedded [`engine`].
+    pub machines: Option<Arc<dyn StateMachines>>,
+}
+
 impl Agent {
-    pub fn new(
-        items: Arc<dyn ItemStore>,
-        bus: Arc<dyn EventBus>,
-        webhooks: Option<Webhooks>,
-        clock: Arc<dyn Clock>,
-        ids: Arc<dyn IdGen>,
-        tools: ToolBox,
-        settings: AgentSettings,
-    ) -> Self {
+    pub fn new(deps: AgentDeps) -> Self {
+        tracing::debug!(target: plasma_core::BUILT, capability = "agent");
         Self {
-            store: store::Store { items },
-            bus,
-            webhooks,
-            clock,
-            ids,
-            tools: Arc::new(tools),
-            settings,
-            machines: None,
+            store: store::Store { items: deps.items },
+            bus: deps.bus,
+            webhooks: deps.webhooks,
+            clock: deps.clock,
+            ids: deps.ids,
+            tools: Arc::new(deps.tools),
+            settings: deps.settings,
+            machines: deps.machines,
         }
     }
 

@@ -2,7 +2,9 @@
 
 use crate::engine::drive;
 use crate::model::{Status, StepStatus};
-use crate::{Agent, AgentSettings, ApprovalBody, ReplayBody, StartBody, ToolBox, WorkflowBody};
+use crate::{
+    Agent, AgentDeps, AgentSettings, ApprovalBody, ReplayBody, StartBody, ToolBox, WorkflowBody,
+};
 use async_trait::async_trait;
 use plasma_core::{SystemClock, UuidV7Ids};
 use plasma_embedded::Embedded;
@@ -75,15 +77,16 @@ fn harness(failures: u32) -> Harness {
     let mut tools = ToolBox::new();
     tools.insert("http.request".into(), counting.clone());
     tools.insert("llm.complete".into(), flaky.clone());
-    let agent = Agent::new(
-        embedded.items.clone(),
-        embedded.bus.clone(),
-        None,
-        Arc::new(SystemClock),
-        Arc::new(UuidV7Ids),
+    let agent = Agent::new(AgentDeps {
+        items: embedded.items.clone(),
+        bus: embedded.bus.clone(),
+        webhooks: None,
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(UuidV7Ids),
         tools,
-        AgentSettings::default(),
-    );
+        settings: AgentSettings::default(),
+        machines: None,
+    });
     Harness {
         agent,
         counting,

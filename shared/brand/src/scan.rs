@@ -50,19 +50,37 @@ pub struct Brand {
     pub reports: Reports,
 }
 
+/// What [`Brand`] is built from.
+pub struct BrandDeps {
+    pub items: Arc<dyn ItemStore>,
+    /// Archived reports.
+    pub blobs: Arc<dyn BlobStore>,
+    pub queue: Arc<dyn Queue>,
+    /// Alerts go out as signed webhooks.
+    pub webhooks: Webhooks,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    /// Where scan jobs are sent (the worker's queue).
+    pub jobs_queue: String,
+    /// Which source URLs monitors may name (and connectors and Slack alerts may reach).
+    pub egress: Egress,
+    pub settings: BrandSettings,
+}
+
 impl Brand {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        items: Arc<dyn ItemStore>,
-        blobs: Arc<dyn BlobStore>,
-        queue: Arc<dyn Queue>,
-        webhooks: Webhooks,
-        clock: Arc<dyn Clock>,
-        ids: Arc<dyn IdGen>,
-        jobs_queue: &str,
-        egress: Egress,
-        settings: BrandSettings,
-    ) -> Self {
+    pub fn new(deps: BrandDeps) -> Self {
+        tracing::debug!(target: plasma_core::BUILT, capability = "brand");
+        let BrandDeps {
+            items,
+            blobs,
+            queue,
+            webhooks,
+            clock,
+            ids,
+            jobs_queue,
+            egress,
+            settings,
+        } = deps;
         let mentions = MentionStore::new(items.clone(), clock.clone());
         // Slack URLs are held to the same outbound policy as source URLs.
         let config = AlertsConfig {
@@ -85,7 +103,7 @@ impl Brand {
             queue,
             clock,
             ids,
-            jobs_queue: jobs_queue.to_string(),
+            jobs_queue,
             egress,
             settings: Arc::new(settings),
         }

@@ -20,7 +20,7 @@ mod service;
 pub mod transitions;
 pub mod workflow;
 
-pub use service::{Content, ContentSettings, Grounding};
+pub use service::{Content, ContentDeps, ContentSettings, Grounding};
 
 /// The event source of content lifecycle events.
 pub const SOURCE: &str = "plasma.content";

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use plasma_composer::Fact;
 use plasma_core::{Cipher, Clock, EventBus, IdGen, ItemStore, Llm, PortResult, Queue, Scheduler};
-use plasma_publishing::Connectors;
+use plasma_publishing::{ConnectorSettings, Connectors};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,4 +53,45 @@ pub struct Content {
     /// Where fired publish schedules and publish retries go (the content-publish function).
     pub publish_queue: String,
     pub settings: Arc<ContentSettings>,
+}
+
+/// What [`Content`] is built from.
+pub struct ContentDeps {
+    pub items: Arc<dyn ItemStore>,
+    pub queue: Arc<dyn Queue>,
+    /// Publish schedules.
+    pub scheduler: Arc<dyn Scheduler>,
+    pub bus: Arc<dyn EventBus>,
+    /// Seals publishing credentials.
+    pub cipher: Arc<dyn Cipher>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    /// `(provider, model)`: writes drafts when set; else the built-in composer.
+    pub llm: Option<(String, Arc<dyn Llm>)>,
+    pub grounding: Option<Arc<dyn Grounding>>,
+    /// Publishing connectors' timeout, API hosts and outbound policy.
+    pub connectors: ConnectorSettings,
+    /// Where fired publish schedules and publish retries go (the content-publish function).
+    pub publish_queue: String,
+    pub settings: ContentSettings,
+}
+
+impl Content {
+    pub fn new(deps: ContentDeps) -> Self {
+        tracing::debug!(target: plasma_core::BUILT, capability = "content");
+        Self {
+            items: deps.items,
+            queue: deps.queue,
+            scheduler: deps.scheduler,
+            bus: deps.bus,
+            cipher: deps.cipher,
+            clock: deps.clock,
+            ids: deps.ids,
+            llm: deps.llm,
+            grounding: deps.grounding,
+            connectors: Arc::new(Connectors::new(deps.connectors)),
+            publish_queue: deps.publish_queue,
+            settings: Arc::new(deps.settings),
+        }
+    }
 }

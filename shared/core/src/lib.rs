@@ -16,6 +16,10 @@ pub mod schedule;
 pub mod search;
 pub mod workflow;
 
+/// The `tracing` target of the debug event each capability's constructor emits: the
+/// composition builds every capability once per process, and a test counts these.
+pub const BUILT: &str = "plasma::built";
+
 pub use blob::{Blob, BlobMeta, BlobPage, BlobStore, PresignedUpload, PutOptions};
 pub use cipher::{Cipher, MAX_SECRET_BYTES};
 pub use clock::{Clock, IdGen, ManualClock, SequentialIds, SystemClock, UuidV7Ids};

@@ -156,18 +156,34 @@ fn delivery_key(tenant: &str, endpoint_id: &str, id: &str) -> Key {
     )
 }
 
+/// What [`Webhooks`] is built from.
+pub struct WebhooksDeps {
+    pub items: Arc<dyn ItemStore>,
+    /// Seals endpoints' signing secrets.
+    pub cipher: Arc<dyn Cipher>,
+    pub queue: Arc<dyn Queue>,
+    /// Delayed retries.
+    pub scheduler: Arc<dyn Scheduler>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    /// Logical queue the worker consumes.
+    pub jobs_queue: String,
+    pub policy: Policy,
+}
+
 impl Webhooks {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        items: Arc<dyn ItemStore>,
-        cipher: Arc<dyn Cipher>,
-        queue: Arc<dyn Queue>,
-        scheduler: Arc<dyn Scheduler>,
-        clock: Arc<dyn Clock>,
-        ids: Arc<dyn IdGen>,
-        jobs_queue: &str,
-        policy: Policy,
-    ) -> Self {
+    pub fn new(deps: WebhooksDeps) -> Self {
+        tracing::debug!(target: plasma_core::BUILT, capability = "webhooks");
+        let WebhooksDeps {
+            items,
+            cipher,
+            queue,
+            scheduler,
+            clock,
+            ids,
+            jobs_queue,
+            policy,
+        } = deps;
         let http = outbound::client(policy.egress, policy.timeout);
         Self {
             items,
@@ -176,7 +192,7 @@ impl Webhooks {
             scheduler,
             clock,
             ids,
-            jobs_queue: jobs_queue.into(),
+            jobs_queue,
             policy,
             http,
         }

@@ -5,6 +5,7 @@
 pub mod cors;
 pub mod json;
 pub mod middleware;
+#[cfg(feature = "outbound")]
 pub mod outbound;
 pub mod params;
 pub mod problem;

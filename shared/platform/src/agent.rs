@@ -3,22 +3,49 @@
 //! tools, under the tenant and permissions of whoever started the execution; the tools that
 //! reach outside (HTTP, LLM, notifications, MCP servers, a browser) come from plasma-tools.
 
-use crate::Platform;
 use crate::mcp::{MCP_ONLY, Tools};
+use crate::ports::Ports;
 use async_trait::async_trait;
 use plasma_agent::store::Store;
-use plasma_agent::{Agent, AgentSettings, ToolBox};
-use plasma_core::{Completion, CompletionOutput, Llm, PortError, PortResult};
+use plasma_agent::{Agent, AgentDeps, AgentSettings, ToolBox};
+use plasma_core::{Completion, CompletionOutput, Llm, PortError, PortResult, StateMachines};
+use plasma_gateway::webhooks::Webhooks;
 use plasma_mcp::{Caller, ToolError, ToolHost};
 use plasma_tools::{TenantTools, Tool, ToolCall, ToolFailure, ToolSettings};
 use serde_json::Value;
 use std::sync::Arc;
 
-/// The agent capability for `platform`, with every tool wired.
-pub fn agent(platform: &Platform, settings: AgentSettings, tools: &ToolSettings) -> Agent {
-    let host = Arc::new(Tools(platform.clone()));
+/// What the agent is built from: the ports, the capabilities its tools call, and settings.
+pub struct AgentParts<'a> {
+    pub ports: &'a Ports,
+    /// Lifecycle events to tenants' endpoints.
+    pub webhooks: &'a Webhooks,
+    /// The platform's capabilities as tools (without `workflows.*`).
+    pub host: Tools,
+    pub settings: AgentSettings,
+    /// The tools that reach outside.
+    pub tools: &'a ToolSettings,
+    /// Step Functions, when workflows run there.
+    pub machines: Option<Arc<dyn StateMachines>>,
+}
+
+/// The agent capability with every tool wired.
+pub fn agent(parts: AgentParts<'_>) -> Agent {
+    let AgentParts {
+        ports,
+        webhooks,
+        host,
+        settings,
+        tools,
+        machines,
+    } = parts;
+    let llm: Arc<dyn Llm> = match &host.research.models.llm {
+        Some(llm) => llm.clone(),
+        None => Arc::new(NoLlm),
+    };
+    let host = Arc::new(host);
     let store = Store {
-        items: platform.items.clone(),
+        items: ports.items.clone(),
     };
     let mut toolbox = ToolBox::new();
     for spec in crate::mcp::catalogue() {
@@ -34,30 +61,27 @@ pub fn agent(platform: &Platform, settings: AgentSettings, tools: &ToolSettings)
             }),
         );
     }
-    let llm: Arc<dyn Llm> = match &platform.research.models.llm {
-        Some(llm) => llm.clone(),
-        None => Arc::new(NoLlm),
-    };
-    for (name, tool) in plasma_tools::tools(tools, llm, tenant_tools(platform)) {
+    for (name, tool) in plasma_tools::tools(tools, llm, tenant_tools(ports)) {
         toolbox.insert(name.into(), tool);
     }
-    Agent::new(
-        platform.items.clone(),
-        platform.bus.clone(),
-        Some(platform.webhooks.clone()),
-        platform.clock.clone(),
-        platform.ids.clone(),
-        toolbox,
+    Agent::new(AgentDeps {
+        items: ports.items.clone(),
+        bus: ports.bus.clone(),
+        webhooks: Some(webhooks.clone()),
+        clock: ports.clock.clone(),
+        ids: ports.ids.clone(),
+        tools: toolbox,
         settings,
-    )
+        machines,
+    })
 }
 
 /// Each tenant's `notify` targets and MCP servers, sealed with the platform's cipher.
-pub fn tenant_tools(platform: &Platform) -> TenantTools {
+pub fn tenant_tools(ports: &Ports) -> TenantTools {
     TenantTools::new(
-        platform.items.clone(),
-        platform.cipher.clone(),
-        platform.clock.clone(),
+        ports.items.clone(),
+        ports.cipher.clone(),
+        ports.clock.clone(),
     )
 }
 

@@ -5,10 +5,9 @@ use crate::{Platform, graphql, health, openapi, pages};
 use axum::Router;
 use axum::http::Method;
 use plasma_gateway::{Api, RouteSpec};
-use std::sync::Arc;
 
 pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
-    let gateway = Arc::new(platform.gateway());
+    let gateway = platform.gateway.clone();
     let document = openapi::Served::default();
     let api = Api::new(gateway.clone())
         .public(Method::GET, "/health", health::health, platform.clone())
@@ -37,7 +36,7 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
     let api = plasma_brand::routes::routes(api, platform.brand.clone());
     let api = plasma_research::routes::routes(api, platform.research.clone());
     let api = plasma_agent::routes::routes(api, platform.agent.clone());
-    let api = plasma_agent::tool_settings::routes(api, crate::agent::tenant_tools(platform));
+    let api = plasma_agent::tool_settings::routes(api, crate::agent::tenant_tools(&platform.ports));
     let mcp = crate::mcp::router(platform);
     let mut api = plasma_content::routes::routes(api, platform.content.clone())
         .authenticated(
@@ -49,7 +48,7 @@ pub fn api(platform: &Platform) -> (Router, Vec<RouteSpec>) {
         .authenticated(Method::DELETE, crate::mcp::PATH, crate::mcp::delete, mcp);
     // The browser pages are for developers on the local runner; deployed, the API serves
     // only machine-readable routes.
-    let local = platform.embedded.is_some();
+    let local = platform.ports.embedded.is_some();
     if local {
         api = api.public(Method::GET, "/docs", pages::docs, ()).public(
             Method::GET,

@@ -28,6 +28,7 @@ pub async fn settle_ingest(platform: &Platform) -> PortResult<u64> {
     let mut settled = 0;
     for _ in 0..SWEEP_BATCHES {
         let batch = platform
+            .ports
             .queue
             .receive(topology::INGEST_DLQ, MAX_BATCH as u32, MAX_VISIBILITY, WAIT)
             .await?;

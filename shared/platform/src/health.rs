@@ -82,12 +82,12 @@ async fn check(fut: impl Future<Output = PortResult<String>>) -> Check {
 
 pub async fn report(p: &Platform) -> Health {
     let (items, blobs, queue, bus, scheduler, secrets) = tokio::join!(
-        check(p.items.health()),
-        check(p.blobs.health()),
-        check(p.queue.health()),
-        check(p.bus.health()),
-        check(p.scheduler.health()),
-        check(p.cipher.health()),
+        check(p.ports.items.health()),
+        check(p.ports.blobs.health()),
+        check(p.ports.queue.health()),
+        check(p.ports.bus.health()),
+        check(p.ports.scheduler.health()),
+        check(p.ports.cipher.health()),
     );
     let adapters = BTreeMap::from([
         ("items".to_string(), items),
@@ -101,7 +101,7 @@ pub async fn report(p: &Platform) -> Health {
     Health {
         status: if healthy { "ok" } else { "degraded" }.into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        backend: p.backend.into(),
+        backend: p.ports.backend.into(),
         adapters,
         housekeeping: housekeeping::last_report(p).await.ok().flatten(),
     }

@@ -42,7 +42,7 @@ pub async fn run(platform: &Platform) -> PortResult<Report> {
     let mut queues = BTreeMap::new();
     let mut dead_letters = 0;
     for spec in topology::queues() {
-        let depth = platform.queue.depth(&spec.name).await?;
+        let depth = platform.ports.queue.depth(&spec.name).await?;
         if spec.dead_letter.is_none() {
             dead_letters += depth.visible + depth.in_flight;
         }
@@ -56,7 +56,7 @@ pub async fn run(platform: &Platform) -> PortResult<Report> {
         );
     }
     let report = Report {
-        ran_at: platform.clock.now(),
+        ran_at: platform.ports.clock.now(),
         queues,
         dead_letters,
     };
@@ -65,6 +65,7 @@ pub async fn run(platform: &Platform) -> PortResult<Report> {
     }
     let attrs = plasma_core::item::attrs_of(&report)?;
     platform
+        .ports
         .items
         .put(Item::new(status_key(), attrs), Condition::None)
         .await?;
@@ -72,7 +73,7 @@ pub async fn run(platform: &Platform) -> PortResult<Report> {
 }
 
 pub async fn last_report(platform: &Platform) -> PortResult<Option<Report>> {
-    match platform.items.get(&status_key()).await? {
+    match platform.ports.items.get(&status_key()).await? {
         Some(item) => item.parse().map(Some),
         None => Ok(None),
     }

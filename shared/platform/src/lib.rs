@@ -15,6 +15,7 @@ pub mod me;
 pub mod openapi;
 pub mod pages;
 pub mod platform;
+pub mod ports;
 pub mod publish;
 pub mod research;
 pub mod settings;
@@ -23,4 +24,5 @@ pub mod worker;
 
 pub use plasma_gateway;
 pub use platform::Platform;
+pub use ports::{AwsRuntime, EmbeddedRuntime, Ports, Runtime};
 pub use settings::Settings;

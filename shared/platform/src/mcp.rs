@@ -32,10 +32,16 @@ pub const PATH: &str = plasma_mcp::PATH;
 /// Gateway's routing deployed; so rmcp's own check is off.
 pub fn router(platform: &Platform) -> axum::Router {
     let options = ServerOptions {
-        stateless: platform.embedded.is_none(),
+        stateless: platform.ports.embedded.is_none(),
         allowed_hosts: Vec::new(),
     };
-    plasma_mcp::router(Arc::new(Tools(platform.clone())), options)
+    let tools = Tools {
+        brand: platform.brand.clone(),
+        research: platform.research.clone(),
+        content: platform.content.clone(),
+        agent: Some(platform.agent.clone()),
+    };
+    plasma_mcp::router(Arc::new(tools), options)
 }
 
 /// MCP Streamable HTTP: a JSON-RPC message from the client.
@@ -97,7 +103,27 @@ async fn forward(mcp: axum::Router, principal: &Principal, mut request: Request)
 
 /// The platform's capabilities as tools: served over MCP, and (all but the workflow tools)
 /// called by workflow steps.
-pub(crate) struct Tools(pub(crate) Platform);
+/// The capabilities the tools call.
+pub struct Tools {
+    pub brand: plasma_brand::scan::Brand,
+    pub research: plasma_research::Research,
+    pub content: plasma_content::Content,
+    /// Serves `workflows.*`; `None` in the agent's own toolbox, which doesn't offer them
+    /// (a workflow step can't start or inspect workflows).
+    pub agent: Option<plasma_agent::Agent>,
+}
+
+impl Tools {
+    fn offers(&self, name: &str) -> bool {
+        self.agent.is_some() || !MCP_ONLY.contains(&name)
+    }
+
+    fn agent(&self, name: &str) -> Result<&plasma_agent::Agent, ToolError> {
+        self.agent
+            .as_ref()
+            .ok_or_else(|| ToolError::UnknownTool(name.into()))
+    }
+}
 
 fn spec(
     name: &str,
@@ -339,7 +365,7 @@ impl ToolHost for Tools {
     fn tools(&self, caller: &Caller) -> Vec<ToolSpec> {
         catalogue()
             .into_iter()
-            .filter(|t| caller.may(t.permission))
+            .filter(|t| self.offers(&t.name) && caller.may(t.permission))
             .collect()
     }
 
@@ -351,12 +377,12 @@ impl ToolHost for Tools {
     ) -> Result<Value, ToolError> {
         let tool = catalogue()
             .into_iter()
-            .find(|t| t.name == name)
+            .find(|t| t.name == name && self.offers(name))
             .ok_or_else(|| ToolError::UnknownTool(name.into()))?;
         if !caller.may(tool.permission) {
             return Err(ToolError::Forbidden(tool.permission.into()));
         }
-        let p = &self.0;
+        let p = self;
         let tenant = caller.tenant.as_str();
         match name {
             "research.search" => {
@@ -502,8 +528,18 @@ impl ToolHost for Tools {
                 Ok(json!({"item_id": item.id, "status": item.status, "scheduled_at": a.at}))
             }
             "workflows.list" => {
-                let workflows = p.agent.store.workflows(tenant).await.map_err(failed)?;
-                let executions = p.agent.store.executions(tenant, 20).await.map_err(failed)?;
+                let workflows = p
+                    .agent(name)?
+                    .store
+                    .workflows(tenant)
+                    .await
+                    .map_err(failed)?;
+                let executions = p
+                    .agent(name)?
+                    .store
+                    .executions(tenant, 20)
+                    .await
+                    .map_err(failed)?;
                 Ok(json!({
                     "workflows": workflows.iter().map(|w| json!({"id": w.id, "name": w.name, "version": w.version})).collect::<Vec<_>>(),
                     "executions": executions.iter().map(|e| json!({"id": e.id, "workflow": e.workflow_name, "status": e.status, "created_at": e.created_at})).collect::<Vec<_>>(),
@@ -512,7 +548,7 @@ impl ToolHost for Tools {
             "workflows.run" => {
                 let a: RunArgs = args(arguments)?;
                 let id = match p
-                    .agent
+                    .agent(name)?
                     .store
                     .workflow_named(tenant, &a.workflow)
                     .await
@@ -530,7 +566,7 @@ impl ToolHost for Tools {
                     idempotency_key: a.idempotency_key,
                 };
                 let (execution, created) = p
-                    .agent
+                    .agent(name)?
                     .start(tenant, &starter, &id, body)
                     .await
                     .map_err(agent_error)?;
@@ -541,7 +577,7 @@ impl ToolHost for Tools {
             "workflows.inspect" => {
                 let a: InspectArgs = args(arguments)?;
                 let view = p
-                    .agent
+                    .agent(name)?
                     .execution(tenant, &a.execution_id)
                     .await
                     .map_err(agent_error)?;

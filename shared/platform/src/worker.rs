@@ -44,7 +44,7 @@ pub async fn dispatch(platform: &Platform, body: &str) -> anyhow::Result<()> {
         (audit::SOURCE, audit::DETAIL_TYPE) => {
             let event: AuditEvent =
                 serde_json::from_value(envelope.detail).context("malformed audit event")?;
-            AuditLog::new(platform.items.clone())
+            AuditLog::new(platform.ports.items.clone())
                 .append(&envelope.id, &event)
                 .await?;
             Ok(())

@@ -17,7 +17,7 @@ pub mod routes;
 pub mod search;
 mod service;
 
-pub use service::{Models, Research, ResearchSettings};
+pub use service::{Models, Research, ResearchDeps, ResearchSettings};
 
 /// The event source of everything research publishes and queues.
 pub const SOURCE: &str = "plasma.research";

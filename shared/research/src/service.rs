@@ -72,21 +72,39 @@ pub struct Research {
     model_checked: Arc<OnceCell<()>>,
 }
 
+/// What [`Research`] is built from.
+pub struct ResearchDeps {
+    pub items: Arc<dyn ItemStore>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub queue: Arc<dyn Queue>,
+    pub bus: Arc<dyn EventBus>,
+    pub index: Arc<dyn SearchIndex>,
+    pub models: Models,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGen>,
+    /// Where ingest jobs go (the ingest function's queue, which also receives S3 events).
+    pub ingest_queue: String,
+    /// Where research-job steps go (the worker's queue).
+    pub jobs_queue: String,
+    pub settings: ResearchSettings,
+}
+
 impl Research {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        items: Arc<dyn ItemStore>,
-        blobs: Arc<dyn BlobStore>,
-        queue: Arc<dyn Queue>,
-        bus: Arc<dyn EventBus>,
-        index: Arc<dyn SearchIndex>,
-        models: Models,
-        clock: Arc<dyn Clock>,
-        ids: Arc<dyn IdGen>,
-        ingest_queue: &str,
-        jobs_queue: &str,
-        settings: ResearchSettings,
-    ) -> Self {
+    pub fn new(deps: ResearchDeps) -> Self {
+        tracing::debug!(target: plasma_core::BUILT, capability = "research");
+        let ResearchDeps {
+            items,
+            blobs,
+            queue,
+            bus,
+            index,
+            models,
+            clock,
+            ids,
+            ingest_queue,
+            jobs_queue,
+            settings,
+        } = deps;
         Self {
             documents: Documents::new(items.clone()),
             chunks: Chunks::new(items.clone()),
@@ -99,8 +117,8 @@ impl Research {
             models,
             clock,
             ids,
-            ingest_queue: ingest_queue.into(),
-            jobs_queue: jobs_queue.into(),
+            ingest_queue,
+            jobs_queue,
             settings: Arc::new(settings),
             model_checked: Arc::default(),
         }

@@ -6,7 +6,7 @@ use crate::hosts::{ALLOWED_HOSTS_VAR, AllowedHosts};
 use crate::{hosts, upload, workers};
 use anyhow::Context;
 use plasma_core::{Clock, SystemClock, UuidV7Ids};
-use plasma_platform::{Platform, Settings};
+use plasma_platform::{EmbeddedRuntime, Platform, Settings};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -181,13 +181,16 @@ impl Server {
             .with_context(|| format!("binding {addr}"))?;
         let addr = listener.local_addr()?;
         let platform = Platform::embedded(
-            data_dir,
-            &format!("http://{addr}"),
-            options.clock,
-            Arc::new(UuidV7Ids),
-        )?
-        .with_settings(options.settings)?;
+            EmbeddedRuntime {
+                data_dir: data_dir.to_owned(),
+                public_url: format!("http://{addr}"),
+                clock: options.clock,
+                ids: Arc::new(UuidV7Ids),
+            },
+            options.settings,
+        )?;
         let embedded = platform
+            .ports
             .embedded
             .clone()
             .context("the runner needs the embedded backend")?;
@@ -196,7 +199,7 @@ impl Server {
         // The dashboard at /app calls the same API router in process.
         let web = plasma_web::router(plasma_web::WebConfig {
             api: api.clone(),
-            dev_key: platform.dev_key.clone().filter(|_| dev_signin),
+            dev_key: platform.ports.dev_key.clone().filter(|_| dev_signin),
             oidc: options.oidc,
             secure_cookies: false,
         });

@@ -69,7 +69,12 @@ where
     Fut: std::future::Future<Output = Result<SqsBatchResponse, lambda_runtime::Error>>,
 {
     while !*stop.borrow() {
-        let batch = match platform.queue.receive(queue, 10, visibility, POLL).await {
+        let batch = match platform
+            .ports
+            .queue
+            .receive(queue, 10, visibility, POLL)
+            .await
+        {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::error!(queue, error = %e, "receiving messages failed");
@@ -111,11 +116,12 @@ async fn settle(
         let result = if failed.contains(&message.message_id) {
             let backoff = Duration::from_secs(5u64 << message.receive_count.min(6));
             platform
+                .ports
                 .queue
                 .change_visibility(queue, &message.receipt, backoff.min(visibility))
                 .await
         } else {
-            platform.queue.delete(queue, &message.receipt).await
+            platform.ports.queue.delete(queue, &message.receipt).await
         };
         if let Err(e) = result {
             tracing::error!(queue, error = %e, message_id = %message.message_id, "could not settle a message");
@@ -165,7 +171,7 @@ pub async fn schedules(
             tracing::error!(error = %e, "firing one-time schedules failed");
         }
         for (name, expr) in &recurring {
-            let now = platform.clock.now();
+            let now = platform.ports.clock.now();
             let due = match embedded.scheduler.last_fired(name).await {
                 Ok(None) => true,
                 Ok(Some(last)) => expr.next_after(last).is_some_and(|next| next <= now),

@@ -124,13 +124,16 @@ async fn work_queued_or_scheduled_while_down_is_done_after_a_crash_and_restart()
     };
     {
         let p = Platform::embedded(
-            dir.path(),
-            "http://unused",
-            Arc::new(SystemClock),
-            Arc::new(UuidV7Ids),
+            plasma_platform::EmbeddedRuntime {
+                data_dir: dir.path().to_owned(),
+                public_url: "http://unused".into(),
+                clock: Arc::new(SystemClock),
+                ids: Arc::new(UuidV7Ids),
+            },
+            plasma_platform::Settings::default(),
         )
         .unwrap();
-        audit::publish(p.bus.as_ref(), &entry("queued-while-down"))
+        audit::publish(p.ports.bus.as_ref(), &entry("queued-while-down"))
             .await
             .unwrap();
         let envelope = plasma_core::EventEnvelope::local(
@@ -148,7 +151,7 @@ async fn work_queued_or_scheduled_while_down_is_done_after_a_crash_and_restart()
             queue: topology::JOBS.into(),
             body: serde_json::to_string(&envelope).unwrap(),
         };
-        p.scheduler.schedule_once(schedule).await.unwrap();
+        p.ports.scheduler.schedule_once(schedule).await.unwrap();
     }
 
     let mut s = serve(dir.path());

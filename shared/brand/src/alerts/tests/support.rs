@@ -10,7 +10,7 @@ use axum::routing::post;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::{ManualClock, QueueSpec, SequentialIds};
 use plasma_embedded::{EmbeddedScheduler, SqliteItemStore, SqliteQueue};
-use plasma_gateway::webhooks::{NewEndpoint, Policy, Webhooks};
+use plasma_gateway::webhooks::{NewEndpoint, Policy, Webhooks, WebhooksDeps};
 use plasma_http::outbound::Egress;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -74,19 +74,19 @@ pub async fn fixture() -> Fixture {
     let cipher = Arc::new(
         plasma_embedded::LocalCipher::open(&dir.path().join("cipher.key")).expect("cipher"),
     );
-    let webhooks = Webhooks::new(
-        items.clone(),
+    let webhooks = Webhooks::new(WebhooksDeps {
+        items: items.clone(),
         cipher,
         queue,
         scheduler,
-        clock.clone(),
-        ids.clone(),
-        "webhooks",
-        Policy {
+        clock: clock.clone(),
+        ids: ids.clone(),
+        jobs_queue: "webhooks".into(),
+        policy: Policy {
             egress,
             ..Policy::default()
         },
-    );
+    });
     let mentions = MentionStore::new(items, clock.clone());
     let config = AlertsConfig {
         egress,
