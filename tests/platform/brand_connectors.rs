@@ -203,13 +203,17 @@ async fn scheduled_scan(app: &TestApp, token: &str, runs_path: &str, sources: us
     ))
     .unwrap();
     let event: EventBridgeEvent = serde_json::from_str(&sample).unwrap();
-    let report = brand_scan::handler(
+    let report = plasma_platform::schedules::handle(
         app.server.platform(),
+        &plasma_platform::schedules::BRAND_SCAN,
         LambdaEvent::new(event, Context::default()),
     )
     .await
     .unwrap();
-    assert_eq!((report.scanned, report.failed), (1, 0));
+    assert_eq!(
+        (report["scanned"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(0))
+    );
     let run = eventually("the scheduled scan's outcomes", || async {
         let runs = get_json(app, token, runs_path).await;
         runs["items"]

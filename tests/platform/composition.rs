@@ -79,7 +79,7 @@ async fn the_aws_platform_builds_each_capability_once() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let resources = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
     let counts = builds(|| {
-        let ports = Ports::open(Runtime::Aws(AwsRuntime { sdk, resources })).unwrap();
+        let ports = Ports::open(Runtime::Aws(Box::new(AwsRuntime { sdk, resources }))).unwrap();
         Platform::compose(
             ports,
             Settings {

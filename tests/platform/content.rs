@@ -269,13 +269,14 @@ async fn a_brief_becomes_a_grounded_draft_then_a_published_post_with_metrics() {
         .unwrap(),
     )
     .unwrap();
-    let run = content_metrics::handler(
+    let run = plasma_platform::schedules::handle(
         app.server.platform(),
+        &plasma_platform::schedules::CONTENT_METRICS,
         lambda_runtime::LambdaEvent::new(event, Default::default()),
     )
     .await
     .unwrap();
-    assert_eq!(run.refreshed, 1, "{run:?}");
+    assert_eq!(run["refreshed"], 1, "{run:?}");
     let (status, analytics) = get(&app, &team.editor, "/content/analytics").await;
     assert_eq!(status, 200, "{analytics}");
     assert_eq!(analytics["totals"]["posts"], 1, "{analytics}");

@@ -155,25 +155,36 @@ async fn housekeeping_runs_on_the_scheduled_event_sample() {
     let dir = tempfile::tempdir().unwrap();
     let p = platform(&dir);
     let event: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
-    let report = housekeeping::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
-        .await
-        .unwrap();
-    assert_eq!(report.dead_letters, 0);
+    let report = plasma_platform::schedules::handle(
+        &p,
+        &plasma_platform::schedules::HOUSEKEEPING,
+        LambdaEvent::new(event.clone(), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report["dead_letters"], 0);
     assert_eq!(
-        report.queues.len(),
+        report["queues"].as_object().unwrap().len(),
         plasma_platform::topology::queues().len()
     );
     let stored = plasma_platform::housekeeping::last_report(&p)
         .await
         .unwrap();
-    assert_eq!(stored, Some(report));
+    assert_eq!(
+        stored.map(|r| serde_json::to_value(r).unwrap()),
+        Some(report)
+    );
 
     let mut wrong = event;
     wrong.detail_type = "Object Created".into();
     assert!(
-        housekeeping::handler(&p, LambdaEvent::new(wrong, Context::default()))
-            .await
-            .is_err()
+        plasma_platform::schedules::handle(
+            &p,
+            &plasma_platform::schedules::HOUSEKEEPING,
+            LambdaEvent::new(wrong, Context::default())
+        )
+        .await
+        .is_err()
     );
 }
 
@@ -199,10 +210,17 @@ async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
         p.brand.monitors().create(tenant, &monitor).await.unwrap();
     }
     let event: EventBridgeEvent = serde_json::from_str(&sample("brand-scan.json")).unwrap();
-    let report = brand_scan::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
-        .await
-        .unwrap();
-    assert_eq!((report.scanned, report.failed), (2, 0));
+    let report = plasma_platform::schedules::handle(
+        &p,
+        &plasma_platform::schedules::BRAND_SCAN,
+        LambdaEvent::new(event.clone(), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report["scanned"].as_u64(), report["failed"].as_u64()),
+        (Some(2), Some(0))
+    );
     let jobs = p
         .ports
         .queue
@@ -224,9 +242,13 @@ async fn brand_scan_queues_every_monitor_on_the_scheduled_event_sample() {
     let mut wrong = event;
     wrong.detail_type = "Object Created".into();
     assert!(
-        brand_scan::handler(&p, LambdaEvent::new(wrong, Context::default()))
-            .await
-            .is_err()
+        plasma_platform::schedules::handle(
+            &p,
+            &plasma_platform::schedules::BRAND_SCAN,
+            LambdaEvent::new(wrong, Context::default())
+        )
+        .await
+        .is_err()
     );
 }
 
@@ -290,9 +312,22 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
     }
 
     let event: EventBridgeEvent = serde_json::from_str(&sample("brand-reports.json")).unwrap();
-    let run = || brand_reports::handler(&p, LambdaEvent::new(event.clone(), Context::default()));
+    let run = || {
+        plasma_platform::schedules::handle(
+            &p,
+            &plasma_platform::schedules::BRAND_REPORTS,
+            LambdaEvent::new(event.clone(), Context::default()),
+        )
+    };
     let first = run().await.unwrap();
-    assert_eq!((first.created, first.skipped, first.failed), (1, 0, 0));
+    assert_eq!(
+        (
+            first["created"].as_u64(),
+            first["skipped"].as_u64(),
+            first["failed"].as_u64()
+        ),
+        (Some(1), Some(0), Some(0))
+    );
     let reports = p.brand.reports.list("t1", &monitor.id).await.unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!((reports[0].from, reports[0].to), (from, to));
@@ -300,7 +335,14 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
 
     // A re-run (or a late fire) in the same week archives nothing more.
     let second = run().await.unwrap();
-    assert_eq!((second.created, second.skipped, second.failed), (0, 1, 0));
+    assert_eq!(
+        (
+            second["created"].as_u64(),
+            second["skipped"].as_u64(),
+            second["failed"].as_u64()
+        ),
+        (Some(0), Some(1), Some(0))
+    );
     assert_eq!(
         p.brand.reports.list("t1", &monitor.id).await.unwrap().len(),
         1
@@ -309,9 +351,13 @@ async fn brand_reports_archives_last_weeks_report_once_on_the_scheduled_event_sa
     let mut wrong = event.clone();
     wrong.detail_type = "Object Created".into();
     assert!(
-        brand_reports::handler(&p, LambdaEvent::new(wrong, Context::default()))
-            .await
-            .is_err()
+        plasma_platform::schedules::handle(
+            &p,
+            &plasma_platform::schedules::BRAND_REPORTS,
+            LambdaEvent::new(wrong, Context::default())
+        )
+        .await
+        .is_err()
     );
 }
 
@@ -369,7 +415,7 @@ fn publishable(
 async fn web_serves_the_sign_in_page_sample_and_keeps_pages_behind_a_session() {
     let dir = tempfile::tempdir().unwrap();
     let platform = platform(&dir);
-    let app = web::app(&platform, None);
+    let app = web::app(&platform, api::app(&platform), None, true);
     let request =
         lambda_http::request::from_str(&sample("web.json")).expect("a valid API Gateway event");
     let response = app.clone().oneshot(request).await.unwrap();
@@ -668,9 +714,9 @@ mod on_aws {
         let sdk = plasma_tests::moto::sdk_config().await;
         let resources =
             plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
-        let ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(
+        let ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
             plasma_platform::AwsRuntime { sdk, resources },
-        ))
+        )))
         .unwrap();
         Platform::compose(ports, settings).unwrap()
     }
@@ -685,12 +731,12 @@ mod on_aws {
         let dir = tempfile::tempdir().unwrap();
         // OpenSearch has no emulator here; the research index is the embedded one.
         let index = plasma_search::EmbeddedIndex::open(dir.path()).unwrap();
-        let mut ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(
+        let mut ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
             plasma_platform::AwsRuntime {
                 sdk: sdk.clone(),
                 resources: stack.clone(),
             },
-        ))
+        )))
         .unwrap();
         ports.index = std::sync::Arc::new(index);
         let p = Platform::compose(ports, plasma_platform::Settings::default()).unwrap();
@@ -1035,11 +1081,18 @@ mod on_aws {
 
         let mut stored_after_first_pass = None;
         for pass in 1..=2 {
-            let report =
-                brand_scan::handler(&p, LambdaEvent::new(schedule.clone(), Context::default()))
-                    .await
-                    .unwrap();
-            assert_eq!((report.scanned, report.failed), (1, 0), "pass {pass}");
+            let report = plasma_platform::schedules::handle(
+                &p,
+                &plasma_platform::schedules::BRAND_SCAN,
+                LambdaEvent::new(schedule.clone(), Context::default()),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                (report["scanned"].as_u64(), report["failed"].as_u64()),
+                (Some(1), Some(0)),
+                "pass {pass}"
+            );
             let jobs = p
                 .ports
                 .queue
@@ -1116,10 +1169,17 @@ mod on_aws {
     async fn housekeeping_measures_the_sqs_queues() {
         let p = platform().await;
         let event: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
-        let report = housekeeping::handler(&p, LambdaEvent::new(event, Context::default()))
-            .await
-            .unwrap();
-        assert_eq!(report.queues.len(), topology::QUEUE_NAMES.len());
-        assert_eq!(report.dead_letters, 0);
+        let report = plasma_platform::schedules::handle(
+            &p,
+            &plasma_platform::schedules::HOUSEKEEPING,
+            LambdaEvent::new(event, Context::default()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            report["queues"].as_object().unwrap().len(),
+            topology::QUEUE_NAMES.len()
+        );
+        assert_eq!(report["dead_letters"], 0);
     }
 }

@@ -496,10 +496,17 @@ async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
     assert_eq!(stuck.status, Status::Queued);
 
     let event: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
-    let report = housekeeping::handler(&p, LambdaEvent::new(event.clone(), Context::default()))
-        .await
-        .unwrap();
-    assert_eq!(report.dead_letters, 2, "the dead letters stay for redrive");
+    let report = plasma_platform::schedules::handle(
+        &p,
+        &plasma_platform::schedules::HOUSEKEEPING,
+        LambdaEvent::new(event.clone(), Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        report["dead_letters"], 2,
+        "the dead letters stay for redrive"
+    );
     let doc = p.research.documents.get("acme", id).await.unwrap().unwrap();
     assert_eq!(doc.status, Status::Failed, "{doc:?}");
     assert!(
@@ -515,9 +522,13 @@ async fn a_message_that_exhausts_its_receives_leaves_the_document_failed() {
     assert_eq!(never.status, Status::Failed, "{never:?}");
 
     // Running again changes nothing.
-    housekeeping::handler(&p, LambdaEvent::new(event, Context::default()))
-        .await
-        .unwrap();
+    plasma_platform::schedules::handle(
+        &p,
+        &plasma_platform::schedules::HOUSEKEEPING,
+        LambdaEvent::new(event, Context::default()),
+    )
+    .await
+    .unwrap();
     let again = p.research.documents.get("acme", id).await.unwrap().unwrap();
     assert_eq!(again, doc);
     assert_eq!(p.research.documents.all("acme").await.unwrap().len(), 2);
@@ -534,10 +545,12 @@ async fn the_s3_upload_form_carries_a_signed_content_length_range() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
     let p = Platform::compose(
-        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(plasma_platform::AwsRuntime {
-            sdk: sdk.clone(),
-            resources: stack.clone(),
-        }))
+        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
+            plasma_platform::AwsRuntime {
+                sdk: sdk.clone(),
+                resources: stack.clone(),
+            },
+        )))
         .unwrap(),
         plasma_platform::Settings::default(),
     )
@@ -661,10 +674,12 @@ async fn housekeeping_marks_the_documents_of_sqs_dead_letters_failed() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
     let p = Platform::compose(
-        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(plasma_platform::AwsRuntime {
-            sdk: sdk.clone(),
-            resources: stack.clone(),
-        }))
+        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
+            plasma_platform::AwsRuntime {
+                sdk: sdk.clone(),
+                resources: stack.clone(),
+            },
+        )))
         .unwrap(),
         plasma_platform::Settings::default(),
     )
@@ -694,10 +709,14 @@ async fn housekeeping_marks_the_documents_of_sqs_dead_letters_failed() {
         .await
         .unwrap();
     let sample: EventBridgeEvent = serde_json::from_str(&sample("housekeeping.json")).unwrap();
-    let report = housekeeping::handler(&p, LambdaEvent::new(sample, Context::default()))
-        .await
-        .unwrap();
-    assert_eq!(report.dead_letters, 1, "{report:?}");
+    let report = plasma_platform::schedules::handle(
+        &p,
+        &plasma_platform::schedules::HOUSEKEEPING,
+        LambdaEvent::new(sample, Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report["dead_letters"], 1, "{report:?}");
     let doc = p
         .research
         .documents

@@ -5,7 +5,7 @@
 //! The helpers at the top ([`template`], [`functions`], [`event_rules`], [`schedules_by_function`],
 //! [`queue_names`]) are meant for reuse: a test that the template's rules and schedules match
 //! the code's constants can compare `plasma_core::Rule::event_pattern()` with
-//! [`TemplateRule::pattern`] and `Recurring::expression` with [`schedules_by_function`].
+//! [`TemplateRule::pattern`] and `plasma_platform::schedules::SCHEDULES` with [`schedules_by_function`].
 
 use plasma_core::config::{BACKEND_VAR, KMS_KEY_ID_VAR, queue_url_var};
 use plasma_core::item::RESERVED_ATTRIBUTES;
@@ -866,9 +866,9 @@ fn template_declares_the_code_topology() {
     }
 
     let schedules = schedules_by_function(&tpl);
-    let coded: BTreeMap<String, Vec<String>> = topology::recurring()
-        .into_iter()
-        .map(|r| (r.name, vec![r.expression]))
+    let coded: BTreeMap<String, Vec<String>> = plasma_platform::schedules::SCHEDULES
+        .iter()
+        .map(|s| (s.name.to_owned(), vec![s.expression.to_owned()]))
         .collect();
     assert_eq!(schedules, coded, "recurring schedules");
 }

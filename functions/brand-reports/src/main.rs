@@ -1,9 +1,10 @@
 use lambda_runtime::service_fn;
 use plasma_platform::Platform;
+use plasma_platform::schedules::{BRAND_REPORTS, handle};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     plasma_platform::logging::init_json();
     let platform = Platform::from_env().await?;
-    lambda_runtime::run(service_fn(|event| brand_reports::handler(&platform, event))).await
+    lambda_runtime::run(service_fn(|event| handle(&platform, &BRAND_REPORTS, event))).await
 }

@@ -1,12 +1,13 @@
 use lambda_runtime::service_fn;
 use plasma_platform::Platform;
+use plasma_platform::schedules::{CONTENT_METRICS, handle};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     plasma_platform::logging::init_json();
     let platform = Platform::from_env().await?;
     lambda_runtime::run(service_fn(|event| {
-        content_metrics::handler(&platform, event)
+        handle(&platform, &CONTENT_METRICS, event)
     }))
     .await
 }

@@ -6,13 +6,21 @@ use axum::Router;
 use plasma_platform::Platform;
 use plasma_web::{OidcSettings, WebConfig};
 
-pub fn app(platform: &Platform, oidc: Option<OidcSettings>) -> Router {
+/// The dashboard over `api`, the API router it calls in process (the runner passes the one
+/// it already serves). `dev_signin` offers the development sign-in where the platform has a
+/// development key (the embedded runtime only).
+pub fn app(
+    platform: &Platform,
+    api: Router,
+    oidc: Option<OidcSettings>,
+    dev_signin: bool,
+) -> Router {
     let secure_cookies = oidc
         .as_ref()
         .is_some_and(|o| o.redirect_url.starts_with("https://"));
     plasma_web::router(WebConfig {
-        api: api::app(platform),
-        dev_key: platform.ports.dev_key.clone(),
+        api,
+        dev_key: platform.ports.dev_key.clone().filter(|_| dev_signin),
         oidc,
         secure_cookies,
     })

@@ -30,7 +30,7 @@ pub use events::{Event, EventBus, EventEnvelope, Rule};
 pub use item::{Condition, Index, Item, ItemStore, Key, Page, Query, SortKey, TxOp, Update};
 pub use llm::{Completion, CompletionOutput, Llm, Message, Role};
 pub use queue::{OutMessage, Queue, QueueDepth, QueueSpec, Received};
-pub use schedule::{OneTimeSchedule, Recurring, ScheduleExpression, Scheduler};
+pub use schedule::{OneTimeSchedule, ScheduleExpression, Scheduler};
 pub use search::{
     Fusion, IndexedChunk, SearchFilters, SearchHit, SearchIndex, SearchMode, SearchRequest, fuse,
 };

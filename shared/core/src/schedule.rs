@@ -1,6 +1,6 @@
 //! Scheduler: recurring schedules (EventBridge `rate(...)` / `cron(...)` expressions) and
 //! one-time schedules (`at(...)`). Recurring schedules are static: template.yaml declares them
-//! for AWS and the runner fires the same list locally. One-time schedules are created at run
+//! for AWS and the runner fires the same table (`plasma_platform::schedules`) locally. One-time schedules are created at run
 //! time through the [`Scheduler`] port (EventBridge Scheduler on AWS) and, when due, deliver
 //! their body to a queue.
 
@@ -93,13 +93,6 @@ impl ScheduleExpression {
     pub fn at(time: DateTime<Utc>) -> String {
         format!("at({})", time.format("%Y-%m-%dT%H:%M:%S"))
     }
-}
-
-/// A schedule that fires a named handler on every tick of its expression.
-#[derive(Debug, Clone)]
-pub struct Recurring {
-    pub name: String,
-    pub expression: String,
 }
 
 /// Fires once at `at` (second precision, UTC) by sending `body` to the logical queue `queue`.

@@ -3,11 +3,10 @@
 
 use crate::Platform;
 use crate::topology::MAX_RECEIVES;
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use plasma_research::ingest::{Delivery, handle_batch as ingest};
 
 pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
     let mut ids = Vec::new();
     let mut deliveries = Vec::new();
     for record in &event.records {
@@ -28,13 +27,5 @@ pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchRespo
         });
     }
     let results = ingest(&platform.research, &deliveries, MAX_RECEIVES).await;
-    for (id, result) in ids.into_iter().zip(results) {
-        if let Err(e) = result {
-            tracing::error!(message_id = %id, error = format!("{e:#}"), "ingest failed; it will be retried");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
-    }
-    response
+    crate::batch::response(ids.into_iter().zip(results), "ingest")
 }

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod api;
+pub mod batch;
 pub mod content;
 pub mod dead_letters;
 pub mod graphql;
@@ -18,6 +19,7 @@ pub mod platform;
 pub mod ports;
 pub mod publish;
 pub mod research;
+pub mod schedules;
 pub mod settings;
 pub mod topology;
 pub mod worker;

@@ -58,10 +58,10 @@ impl Platform {
                 clock: Arc::new(SystemClock),
                 ids: Arc::new(UuidV7Ids),
             }),
-            Backend::Aws(resources) => Runtime::Aws(AwsRuntime {
+            Backend::Aws(resources) => Runtime::Aws(Box::new(AwsRuntime {
                 sdk: plasma_aws::sdk_config().await,
                 resources,
-            }),
+            })),
         };
         Self::compose(Ports::open(runtime)?, settings)
     }

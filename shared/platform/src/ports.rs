@@ -22,8 +22,9 @@ pub const SEARCH_INDEX: &str = "plasma-chunks";
 pub enum Runtime {
     /// SQLite and files under a data directory: `plasma serve` and tests.
     Embedded(EmbeddedRuntime),
-    /// The deployment's AWS resources: the Lambda functions.
-    Aws(AwsRuntime),
+    /// The deployment's AWS resources: the Lambda functions. (Boxed: an SDK configuration
+    /// is large.)
+    Aws(Box<AwsRuntime>),
 }
 
 pub struct EmbeddedRuntime {
@@ -71,7 +72,7 @@ impl Ports {
     pub fn open(runtime: Runtime) -> anyhow::Result<Self> {
         match runtime {
             Runtime::Embedded(embedded) => Self::embedded(embedded),
-            Runtime::Aws(aws) => Ok(Self::aws(aws)),
+            Runtime::Aws(aws) => Ok(Self::aws(*aws)),
         }
     }
 

@@ -2,26 +2,15 @@
 //! message reported on its own.
 
 use crate::Platform;
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use plasma_content::publish::{PUBLISH_DUE, PublishJob};
 use plasma_core::EventEnvelope;
 
 pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchResponse {
-    let outcomes = futures::future::join_all(event.records.iter().map(|record| async move {
-        let id = record.message_id.clone().unwrap_or_default();
-        (id, publish(platform, record.body.as_deref()).await)
-    }))
-    .await;
-    let mut response = SqsBatchResponse::default();
-    for (id, result) in outcomes {
-        if let Err(e) = result {
-            tracing::error!(message_id = %id, error = format!("{e:#}"), "publish job failed; it will be retried");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
-    }
-    response
+    crate::batch::each(&event, "publish job", |record| {
+        publish(platform, record.body.as_deref())
+    })
+    .await
 }
 
 async fn publish(platform: &Platform, body: Option<&str>) -> anyhow::Result<()> {

@@ -1,7 +1,8 @@
-//! The platform's queues, event rules and recurring schedules. template.yaml declares the
-//! same for AWS (a test checks they agree); the embedded runtime enforces these directly.
+//! The platform's queues and event rules (recurring schedules are in [`crate::schedules`]).
+//! template.yaml declares the same for AWS (a test checks they agree); the embedded runtime
+//! enforces these directly.
 
-use plasma_core::{QueueSpec, Recurring, Rule};
+use plasma_core::{QueueSpec, Rule};
 use std::time::Duration;
 
 /// Background work: routed events and fired one-time schedules.
@@ -72,33 +73,5 @@ pub fn rules() -> Vec<Rule> {
     vec![
         plasma_gateway::audit::rule(JOBS),
         plasma_agent::remote::rule(JOBS),
-    ]
-}
-
-/// Recurring schedules by the function they invoke. Brand scans every 15 minutes: fresh
-/// enough for triage, and well within the free tiers and politeness of the sources' APIs.
-/// Weekly reports once a week, after the week has closed.
-pub fn recurring() -> Vec<Recurring> {
-    vec![
-        Recurring {
-            name: "housekeeping".into(),
-            expression: "rate(1 hour)".into(),
-        },
-        Recurring {
-            name: "brand-scan".into(),
-            expression: "rate(15 minutes)".into(),
-        },
-        // Mondays 06:00 UTC: the week closed at midnight and late mentions of Sunday have
-        // had six hours to be collected. EventBridge numbers weekdays from Sunday (2 = Monday).
-        Recurring {
-            name: "brand-reports".into(),
-            expression: "cron(0 6 ? * 2 *)".into(),
-        },
-        // Platforms update their counts continuously; hourly is fresh enough for reports
-        // and far inside every API's rate limits.
-        Recurring {
-            name: "content-metrics".into(),
-            expression: "rate(1 hour)".into(),
-        },
     ]
 }

@@ -6,7 +6,7 @@
 
 use crate::Platform;
 use anyhow::{Context, bail};
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use plasma_brand::scan;
 use plasma_core::EventEnvelope;
 use plasma_gateway::audit::{self, AuditEvent, AuditLog};
@@ -15,25 +15,13 @@ use plasma_research::{self as research, jobs};
 
 /// Handle one SQS batch; failures are reported per message, never for the whole batch.
 pub async fn handle_batch(platform: &Platform, event: SqsEvent) -> SqsBatchResponse {
-    let outcomes = futures::future::join_all(event.records.iter().map(|record| async move {
-        let id = record.message_id.clone().unwrap_or_default();
-        let result = match record.body.as_deref() {
+    crate::batch::each(&event, "job", |record| async move {
+        match record.body.as_deref() {
             Some(body) => dispatch(platform, body).await,
             None => Err(anyhow::anyhow!("message has no body")),
-        };
-        (id, result)
-    }))
-    .await;
-    let mut response = SqsBatchResponse::default();
-    for (id, result) in outcomes {
-        if let Err(e) = result {
-            tracing::error!(message_id = %id, error = format!("{e:#}"), "job failed; it will be retried");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
         }
-    }
-    response
+    })
+    .await
 }
 
 /// Run the handler for one message body.

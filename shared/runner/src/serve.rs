@@ -197,12 +197,7 @@ impl Server {
         let (stop, stop_rx) = watch::channel(false);
         let api = api::app(&platform);
         // The dashboard at /app calls the same API router in process.
-        let web = plasma_web::router(plasma_web::WebConfig {
-            api: api.clone(),
-            dev_key: platform.ports.dev_key.clone().filter(|_| dev_signin),
-            oidc: options.oidc,
-            secure_cookies: false,
-        });
+        let web = web::app(&platform, api.clone(), options.oidc, dev_signin);
         let app = upload::routes(
             embedded.clone(),
             platform.research.settings.max_document_bytes,

@@ -7,6 +7,7 @@ use chrono::Utc;
 use lambda_runtime::{Context, LambdaEvent};
 use plasma_core::{Received, ScheduleExpression};
 use plasma_embedded::Embedded;
+use plasma_platform::schedules::{SCHEDULES, Schedule, handle};
 use plasma_platform::{Platform, topology};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -156,12 +157,12 @@ pub async fn schedules(
     embedded: Arc<Embedded>,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let recurring: Vec<_> = topology::recurring()
+    let recurring: Vec<_> = SCHEDULES
         .into_iter()
-        .filter_map(|r| match ScheduleExpression::parse(&r.expression) {
-            Ok(expr) => Some((r.name, expr)),
+        .filter_map(|s| match ScheduleExpression::parse(s.expression) {
+            Ok(expr) => Some((s, expr)),
             Err(e) => {
-                tracing::error!(schedule = %r.name, error = %e, "skipping a malformed schedule");
+                tracing::error!(schedule = %s.name, error = %e, "skipping a malformed schedule");
                 None
             }
         })
@@ -170,7 +171,8 @@ pub async fn schedules(
         if let Err(e) = embedded.scheduler.fire_due().await {
             tracing::error!(error = %e, "firing one-time schedules failed");
         }
-        for (name, expr) in &recurring {
+        for (schedule, expr) in &recurring {
+            let name = schedule.name;
             let now = platform.ports.clock.now();
             let due = match embedded.scheduler.last_fired(name).await {
                 Ok(None) => true,
@@ -181,7 +183,7 @@ pub async fn schedules(
                 }
             };
             if due {
-                fire(&platform, name).await;
+                fire(&platform, schedule).await;
                 if let Err(e) = embedded.scheduler.set_last_fired(name, now).await {
                     tracing::error!(schedule = %name, error = %e, "recording a schedule firing failed");
                 }
@@ -192,56 +194,24 @@ pub async fn schedules(
     Ok(())
 }
 
-async fn fire(platform: &Platform, name: &str) {
+/// What EventBridge Scheduler sends the schedule's function.
+async fn fire(platform: &Platform, schedule: &Schedule) {
     let mut event = EventBridgeEvent::default();
     event.detail_type = "Scheduled Event".into();
     event.source = "aws.events".into();
     event.time = Some(Utc::now());
-    event.resources = Some(vec![format!("plasma:schedule/{name}")]);
+    event.resources = Some(vec![format!("plasma:schedule/{}", schedule.name)]);
     event.detail = serde_json::json!({});
-    let result = match name {
-        "housekeeping" => {
-            housekeeping::handler(platform, LambdaEvent::new(event, Context::default()))
-                .await
-                .map(|report| {
-                    tracing::info!(dead_letters = report.dead_letters, "housekeeping ran")
-                })
+    match handle(
+        platform,
+        schedule,
+        LambdaEvent::new(event, Context::default()),
+    )
+    .await
+    {
+        Ok(summary) => tracing::info!(schedule = schedule.name, %summary, "scheduled function ran"),
+        Err(e) => {
+            tracing::error!(schedule = schedule.name, error = %e, "scheduled function failed")
         }
-        "brand-scan" => brand_scan::handler(platform, LambdaEvent::new(event, Context::default()))
-            .await
-            .map(|report| {
-                tracing::info!(
-                    scanned = report.scanned,
-                    failed = report.failed,
-                    "brand scans queued"
-                )
-            }),
-        "brand-reports" => {
-            brand_reports::handler(platform, LambdaEvent::new(event, Context::default()))
-                .await
-                .map(|report| {
-                    tracing::info!(
-                        created = report.created,
-                        skipped = report.skipped,
-                        failed = report.failed,
-                        "weekly reports archived"
-                    )
-                })
-        }
-        "content-metrics" => {
-            content_metrics::handler(platform, LambdaEvent::new(event, Context::default()))
-                .await
-                .map(|run| {
-                    tracing::info!(
-                        refreshed = run.refreshed,
-                        failed = run.failed,
-                        "post metrics refreshed"
-                    )
-                })
-        }
-        other => Err(format!("no function for schedule {other}").into()),
-    };
-    if let Err(e) = result {
-        tracing::error!(schedule = %name, error = %e, "scheduled function failed");
     }
 }
