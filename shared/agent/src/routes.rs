@@ -3,11 +3,11 @@
 
 use crate::model::{Execution, Starter, Workflow};
 use crate::service::{ExecutionView, PendingApproval};
+use crate::use_cases::{InspectExecution, RunWorkflow};
 use crate::{Agent, AgentError, ApprovalBody, ReplayBody, StartBody, WorkflowBody};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
-use crate::use_cases::{InspectExecution, RunWorkflow};
 use plasma_gateway::use_case::{parse, with_path_id};
 use plasma_gateway::{Api, Permission, Principal};
 use plasma_http::{ApiJson, Problem};

@@ -8,8 +8,8 @@
 
 use crate::Permission;
 use axum::extract::{FromRequest, Request};
-use plasma_http::{ApiJson, Problem};
 use plasma_http::params::invalid;
+use plasma_http::{ApiJson, Problem};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -67,7 +67,15 @@ pub fn input_schema<U: ToSchema>() -> Value {
         .into_iter()
         .map(|(name, schema)| (format!("#/components/schemas/{name}"), json(&schema)))
         .collect();
-    merge_flattened(inline(json(&U::schema()), &components, &mut Vec::new()))
+    let mut schema = merge_flattened(inline(json(&U::schema()), &components, &mut Vec::new()));
+    // A request without fields still lists none: some clients read `properties` of every
+    // object schema.
+    if let Value::Object(object) = &mut schema {
+        object
+            .entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    schema
 }
 
 /// A request with a `#[serde(flatten)]`ed part is an `allOf` of objects in utoipa's schema;
@@ -364,7 +372,10 @@ mod tests {
             (serde_json::json!({"query": "a", "top_k": 4}), "top_k"),
             (serde_json::json!({"query": "a", "top_k": 0}), "top_k"),
             (serde_json::json!({"query": "a", "tags": []}), "tags"),
-            (serde_json::json!({"query": "a", "tags": ["a", "b", "c"]}), "tags"),
+            (
+                serde_json::json!({"query": "a", "tags": ["a", "b", "c"]}),
+                "tags",
+            ),
         ] {
             assert_eq!(refused(input), ("invalid_request", field.into()));
         }
@@ -390,7 +401,11 @@ mod tests {
     fn flattened_fields_are_checked_as_the_top_level_fields_they_are() {
         let schema = input_schema::<Outer>();
         assert_eq!(schema["properties"]["query"]["maxLength"], 5, "{schema:#}");
-        assert_eq!(schema["required"], serde_json::json!(["query", "extra"]), "{schema:#}");
+        assert_eq!(
+            schema["required"],
+            serde_json::json!(["query", "extra"]),
+            "{schema:#}"
+        );
         let long = serde_json::json!({"query": "abcdef", "extra": 1});
         let p = parse_fields::<Outer>(long).unwrap_err();
         assert_eq!(p.extra["field"], "query");
@@ -403,10 +418,19 @@ mod tests {
         let schema = input_schema::<Find>();
         let text = schema.to_string();
         assert!(!text.contains("$ref"), "{schema:#}");
-        assert_eq!(schema["properties"]["mode"]["default"], "fast", "{schema:#}");
+        assert_eq!(
+            schema["properties"]["mode"]["default"], "fast",
+            "{schema:#}"
+        );
         assert_eq!(schema["properties"]["top_k"]["maximum"], 3, "{schema:#}");
         assert_eq!(schema["additionalProperties"], false, "{schema:#}");
         assert!(unenforced(&schema).is_empty(), "{:?}", unenforced(&schema));
+        #[derive(Deserialize, ToSchema)]
+        struct Nothing {}
+        assert_eq!(
+            input_schema::<Nothing>()["properties"],
+            serde_json::json!({})
+        );
         let nested = serde_json::json!({"properties": {"a": {"items": {"maxLength": 3}}}});
         assert_eq!(unenforced(&nested), ["a.items: maxLength"]);
     }

@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn built_values_name_the_field_as_bodies_do() {
         let p = from_value::<Body>(serde_json::json!({"name": "a", "limits": {}})).unwrap_err();
-        assert_eq!((p.code, &p.extra["field"]), ("invalid_field", &"limits.per_minute".into()));
+        assert_eq!(
+            (p.code, &p.extra["field"]),
+            ("invalid_field", &"limits.per_minute".into())
+        );
     }
 
     #[test]

@@ -254,7 +254,9 @@ impl ToolHost for Tools {
                     .run(&p.content, tenant, &caller.subject)
                     .await
                     .map_err(refused)?;
-                Ok(json!({"item_id": item.id, "status": item.status, "scheduled_at": item.scheduled_at}))
+                Ok(
+                    json!({"item_id": item.id, "status": item.status, "scheduled_at": item.scheduled_at}),
+                )
             }
             ListWorkflows::NAME => {
                 let (workflows, executions) = request::<ListWorkflows>(arguments)?

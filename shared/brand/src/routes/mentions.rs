@@ -182,8 +182,7 @@ pub(super) async fn inbox(
         return Err(invalid("tag", "a tag is not empty"));
     }
     let limit = p.get("limit", "an integer", |v| v.parse::<i64>().ok())?;
-    let request: MentionsRequest =
-        parse(serde_json::json!({ "monitor_id": id, "limit": limit }))?;
+    let request: MentionsRequest = parse(serde_json::json!({ "monitor_id": id, "limit": limit }))?;
     let page = request
         .run(&brand, &who.tenant, filter, p.text("cursor"))
         .await?;

@@ -40,7 +40,8 @@ pub struct ScanRequest {
 impl UseCase for ScanRequest {
     const NAME: &'static str = "brand.scan";
     const TITLE: &'static str = "Scan a monitor now";
-    const DESCRIPTION: &'static str = "Queues a scan of every source of a brand monitor; mentions arrive as the scan runs.";
+    const DESCRIPTION: &'static str =
+        "Queues a scan of every source of a brand monitor; mentions arrive as the scan runs.";
     const PERMISSION: Permission = Permission::BrandWrite;
     const ERRORS: &'static [&'static str] = &["invalid_request", "invalid_field", "not_found"];
 }

@@ -44,7 +44,8 @@ fn text() -> utoipa::openapi::Object {
 impl UseCase for CheckRequest {
     const NAME: &'static str = "content.check";
     const TITLE: &'static str = "Check content for compliance";
-    const DESCRIPTION: &'static str = "Scores a text for a channel (0-100) against the brand voice, with itemised findings.";
+    const DESCRIPTION: &'static str =
+        "Scores a text for a channel (0-100) against the brand voice, with itemised findings.";
     const PERMISSION: Permission = Permission::ContentRead;
     const ERRORS: &'static [&'static str] = &["invalid_request", "invalid_field", "not_found"];
 }

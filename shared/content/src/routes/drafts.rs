@@ -39,8 +39,12 @@ impl UseCase for DraftBody {
     const DESCRIPTION: &'static str = "Drafts one item per channel in the brand's voice, optionally grounded in research; the drafts are saved for review.";
     const PERMISSION: Permission = Permission::ContentWrite;
     /// `model_failed`: the LLM that writes drafts failed.
-    const ERRORS: &'static [&'static str] =
-        &["invalid_request", "invalid_field", "not_found", "model_failed"];
+    const ERRORS: &'static [&'static str] = &[
+        "invalid_request",
+        "invalid_field",
+        "not_found",
+        "model_failed",
+    ];
 }
 
 impl DraftBody {
@@ -69,12 +73,10 @@ impl DraftBody {
             .map_err(|e| match e {
                 DraftError::Invalid { field, message } => invalid(field, message),
                 DraftError::NoSuchProfile => Problem::not_found("the profile"),
-                DraftError::Model(m) => Problem::new(
-                    StatusCode::BAD_GATEWAY,
-                    "model_failed",
-                    "The model failed",
-                )
-                .detail(m),
+                DraftError::Model(m) => {
+                    Problem::new(StatusCode::BAD_GATEWAY, "model_failed", "The model failed")
+                        .detail(m)
+                }
                 DraftError::Port(e) => e.into(),
             })
     }

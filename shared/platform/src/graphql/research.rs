@@ -67,15 +67,13 @@ impl ResearchQuery {
         // Signed, so that a negative count is refused by the declaration, as on REST.
         #[graphql(default_with = "limits::DEFAULT_TOP_K as i64")] top_k: i64,
     ) -> async_graphql::Result<Json<Vec<SearchResult>>> {
-        let caller =
-            authorize(ctx, SearchBody::PERMISSION, Method::POST, SEARCH, SEARCH).await?;
+        let caller = authorize(ctx, SearchBody::PERMISSION, Method::POST, SEARCH, SEARCH).await?;
         let mode = match mode {
             ResearchSearchMode::Bm25 => SearchMode::Bm25,
             ResearchSearchMode::Vector => SearchMode::Vector,
             ResearchSearchMode::Hybrid => SearchMode::Hybrid,
         };
-        let search: SearchBody =
-            request(json!({ "query": query, "mode": mode, "top_k": top_k }))?;
+        let search: SearchBody = request(json!({ "query": query, "mode": mode, "top_k": top_k }))?;
         let platform = ctx.data::<Platform>()?;
         search
             .run(&platform.research, &caller.principal.tenant)

@@ -19,9 +19,8 @@ pub const SEARCH: &str = "/research/search";
 pub struct SearchBody {
     #[schema(schema_with = limits::query)]
     pub query: String,
-    /// `bm25`, `vector` or `hybrid` (default).
     #[serde(default)]
-    #[schema(value_type = String, default = "hybrid")]
+    #[schema(schema_with = mode)]
     pub mode: SearchMode,
     #[schema(schema_with = limits::top_k)]
     pub top_k: Option<usize>,
@@ -33,6 +32,19 @@ pub struct SearchBody {
     /// (default) or `{"method": "linear", "bm25_weight": .., "vector_weight": ..}`.
     #[schema(value_type = Option<Object>)]
     pub fusion: Option<Fusion>,
+}
+
+/// The modes, as [`SearchMode`] reads them (plasma-core's type carries no schema).
+const MODES: [&str; 3] = ["bm25", "vector", "hybrid"];
+
+fn mode() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(MODES))
+        .default(serde_json::to_value(SearchMode::default()).ok())
+        .description(Some("`bm25`, `vector` or `hybrid` (default)."))
+        .build()
 }
 
 impl UseCase for SearchBody {
@@ -60,7 +72,11 @@ impl UseCase for SearchBody {
 
 impl SearchBody {
     /// The results, once [`UseCase::check`]ed (by `plasma_gateway::use_case::parse`).
-    pub async fn run(self, research: &Research, tenant: &str) -> Result<Vec<SearchResult>, Problem> {
+    pub async fn run(
+        self,
+        research: &Research,
+        tenant: &str,
+    ) -> Result<Vec<SearchResult>, Problem> {
         let top_k = self.top_k.unwrap_or(limits::DEFAULT_TOP_K);
         Ok(crate::search::search(
             research,
@@ -99,4 +115,19 @@ pub(super) async fn search(
 ) -> Result<Json<SearchResponse>, Problem> {
     let results = body.run(&research, &who.tenant).await?;
     Ok(Json(SearchResponse { results }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listed_modes_are_the_modes() {
+        for mode in MODES {
+            let parsed: SearchMode = serde_json::from_value(mode.into()).unwrap();
+            assert_eq!(serde_json::to_value(parsed).unwrap(), mode);
+        }
+        let schema = plasma_gateway::use_case::input_schema::<SearchBody>();
+        assert_eq!(schema["properties"]["mode"]["default"], "hybrid");
+    }
 }
