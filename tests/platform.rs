@@ -69,6 +69,8 @@ mod security_parsers;
 mod security_uploads;
 #[path = "platform/template.rs"]
 mod template;
+#[path = "platform/use_cases.rs"]
+mod use_cases;
 #[path = "platform/web.rs"]
 mod web;
 #[path = "platform/webhooks.rs"]

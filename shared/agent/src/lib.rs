@@ -13,6 +13,7 @@ mod service;
 pub mod step;
 pub mod store;
 pub mod tool_settings;
+pub mod use_cases;
 
 pub use service::{
     AgentError, ApprovalBody, ExecutionView, FORK_KEY, PendingApproval, ReplayBody, StartBody,

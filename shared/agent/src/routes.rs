@@ -3,10 +3,12 @@
 
 use crate::model::{Execution, Starter, Workflow};
 use crate::service::{ExecutionView, PendingApproval};
+use crate::use_cases::{InspectExecution, RunWorkflow};
 use crate::{Agent, AgentError, ApprovalBody, ReplayBody, StartBody, WorkflowBody};
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::{Extension, Json};
+use plasma_gateway::use_case::{parse, with_path_id};
 use plasma_gateway::{Api, Permission, Principal};
 use plasma_http::{ApiJson, Problem};
 use serde::Serialize;
@@ -184,10 +186,11 @@ async fn start(
     State(agent): State<Agent>,
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<StartBody>,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Started>), Problem> {
-    let (execution, created) = agent
-        .start(&who.tenant, &Starter::from(&who), &id, body)
+    let request: RunWorkflow = parse(with_path_id(body, "workflow", id)?)?;
+    let (execution, created) = request
+        .run(&agent, &who.tenant, &Starter::from(&who))
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -225,7 +228,8 @@ async fn get_execution(
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Json<ExecutionView>, Problem> {
-    Ok(Json(agent.execution(&who.tenant, &id).await?))
+    let request: InspectExecution = parse(serde_json::json!({ "execution_id": id }))?;
+    Ok(Json(request.run(&agent, &who.tenant).await?))
 }
 
 #[utoipa::path(post, path = APPROVAL, tag = "agent", operation_id = "decideApproval",

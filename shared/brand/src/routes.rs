@@ -30,10 +30,12 @@ pub use alerts::{ACK, ALERTS, AlertList, AlertView, RULE, RULES, RuleList, RuleV
 pub use analytics::{ANALYTICS, AnalyticsResponse};
 pub use inbound::{INBOUND, InboundReceived};
 pub use mentions::{
-    IRRELEVANT, IrrelevantChange, MENTIONS, MentionPage, REVIEW, ReviewChange, SUGGESTIONS,
-    SuggestionList, TAGS, TagChange,
+    DEFAULT_PAGE, IRRELEVANT, IrrelevantChange, MENTIONS, MentionPage, MentionsRequest, REVIEW,
+    ReviewChange, SUGGESTIONS, SuggestionList, TAGS, TagChange,
 };
-pub use monitors::{MONITOR, MONITORS, MonitorList, SCAN, SCANS, ScanRunList, ScanStarted};
+pub use monitors::{
+    MONITOR, MONITORS, MonitorList, SCAN, SCANS, ScanRequest, ScanRunList, ScanStarted,
+};
 pub use reports::{
     REPORT, REPORT_HTML, REPORT_MARKDOWN, REPORTS, ReportList, ReportPeriod, ReportView,
 };

@@ -4,6 +4,7 @@ use crate::channel::Channel;
 use crate::error::ComposeError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, Object, ObjectBuilder, Type};
 
 const MAX_TOPIC_CHARS: usize = 500;
 const MAX_KEYWORDS: usize = 20;
@@ -13,6 +14,7 @@ const MAX_LINK_CHARS: usize = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Brief {
+    #[schema(schema_with = topic)]
     pub topic: String,
     #[serde(default)]
     pub audience: Option<String>,
@@ -21,9 +23,11 @@ pub struct Brief {
     #[serde(default)]
     pub goal: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = keywords)]
     pub keywords: Vec<String>,
     /// `blog`, `linkedin`, `x`, `newsletter`, `press_release`, `mastodon`, `medium`,
     /// `wordpress` or `webhook`: one draft each.
+    #[schema(min_items = 1)]
     pub channels: Vec<String>,
     #[serde(default)]
     pub length: Option<Length>,
@@ -50,6 +54,23 @@ impl Length {
             Length::Long => "long",
         }
     }
+}
+
+/// The topic's schema, with the limits [`validate`] holds it to.
+fn topic() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_TOPIC_CHARS))
+        .build()
+}
+
+/// The keywords' schema, with the limit [`validate`] holds them to.
+fn keywords() -> Array {
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(Type::String))
+        .max_items(Some(MAX_KEYWORDS))
+        .build()
 }
 
 impl Brief {

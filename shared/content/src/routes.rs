@@ -23,7 +23,7 @@ pub use destinations::{DESTINATION, DESTINATIONS};
 pub use drafts::{DRAFTS, DraftBody};
 pub use items::{ACTIVITY, COMMENTS, DIFF, ITEM, ITEMS, TRANSITIONS, VERSIONS};
 pub use profiles::{PROFILE, PROFILE_VERSIONS, PROFILES};
-pub use schedule::SCHEDULE;
+pub use schedule::{SCHEDULE, ScheduleRequest};
 
 pub fn routes(api: Api, content: Content) -> Api {
     use Permission::{ContentPublish, ContentRead, ContentWrite};

@@ -13,6 +13,7 @@ pub mod rate_limit;
 pub mod rbac;
 pub mod routes;
 pub mod token;
+pub mod use_case;
 pub mod webhook_routes;
 pub mod webhooks;
 

@@ -58,30 +58,40 @@ pub fn too_large() -> Problem {
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            let inner = e.into_inner();
             Problem::new(StatusCode::BAD_REQUEST, "malformed_json", "Malformed JSON")
                 .detail(format!("the body is not valid JSON: {inner}"))
                 .with("line", inner.line())
                 .with("column", inner.column())
         } else {
-            // serde reports a missing field at its parent; name the field itself.
-            let message = inner.to_string();
-            let field = missing_field(&message)
-                .map(|f| {
-                    if path == "." {
-                        f.to_string()
-                    } else {
-                        format!("{path}.{f}")
-                    }
-                })
-                .unwrap_or(path);
-            Problem::new(StatusCode::BAD_REQUEST, "invalid_field", "Invalid field")
-                .detail(format!("{field}: {}", strip_position(&message)))
-                .with("field", field)
+            invalid_field(e)
         }
     })
+}
+
+/// Deserialize JSON already parsed (a surface that builds its input rather than reading a
+/// body), with the same `invalid_field` problems as [`parse`].
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
+    serde_path_to_error::deserialize(value).map_err(invalid_field)
+}
+
+fn invalid_field(e: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let path = e.path().to_string();
+    // serde reports a missing field at its parent; name the field itself.
+    let message = e.into_inner().to_string();
+    let field = missing_field(&message)
+        .map(|f| {
+            if path == "." {
+                f.to_string()
+            } else {
+                format!("{path}.{f}")
+            }
+        })
+        .unwrap_or(path);
+    Problem::new(StatusCode::BAD_REQUEST, "invalid_field", "Invalid field")
+        .detail(format!("{field}: {}", strip_position(&message)))
+        .with("field", field)
 }
 
 fn missing_field(message: &str) -> Option<&str> {
@@ -119,6 +129,15 @@ mod tests {
         assert_eq!(p.extra["field"], "name");
         let p = parse::<Body>(br#"{"name":"a","limits":{}}"#).unwrap_err();
         assert_eq!(p.extra["field"], "limits.per_minute");
+    }
+
+    #[test]
+    fn built_values_name_the_field_as_bodies_do() {
+        let p = from_value::<Body>(serde_json::json!({"name": "a", "limits": {}})).unwrap_err();
+        assert_eq!(
+            (p.code, &p.extra["field"]),
+            ("invalid_field", &"limits.per_minute".into())
+        );
     }
 
     #[test]

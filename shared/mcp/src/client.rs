@@ -38,6 +38,9 @@ pub struct RemoteTool {
     pub title: Option<String>,
     pub description: Option<String>,
     pub input_schema: Value,
+    /// The tool's `_meta` (null when it has none): this platform's tools list their
+    /// permission and problem codes there.
+    pub meta: Value,
 }
 
 /// What a tool returned. A tool-level failure (`is_error`) is an answer, not an [`ClientError`]:
@@ -108,6 +111,7 @@ impl McpClient {
                 title: tool.title,
                 description: tool.description.map(|d| d.into_owned()),
                 input_schema: Value::Object((*tool.input_schema).clone()),
+                meta: tool.meta.map(|m| Value::Object(m.0)).unwrap_or_default(),
             })
             .collect())
     }

@@ -2,7 +2,7 @@
 //! [`ToolHost`] over research, brand, content and workflows; this crate only speaks MCP.
 
 use async_trait::async_trait;
-use plasma_gateway::Principal;
+use plasma_gateway::{Permission, Principal};
 use serde_json::Value;
 
 /// Who is calling, as the integrator's auth middleware established it. Inserted into the HTTP
@@ -17,8 +17,8 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn may(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
+    pub fn may(&self, permission: Permission) -> bool {
+        self.permissions.iter().any(|p| p == permission.as_str())
     }
 }
 
@@ -44,7 +44,9 @@ pub struct ToolSpec {
     /// out of listings (and logged) rather than sent malformed.
     pub input_schema: Value,
     /// The permission a caller needs to see and call the tool.
-    pub permission: &'static str,
+    pub permission: Permission,
+    /// The problem codes a call may be refused with (listed in the tool's `_meta`).
+    pub errors: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +61,10 @@ pub enum ToolError {
     /// Something the tool looked for (a workflow run, a document) does not exist.
     #[error("not found: {0}")]
     NotFound(String),
+    /// Refused as the platform's REST route would refuse it, with that problem's code
+    /// (`invalid_field`, `conflict`, `illegal_transition`, ...).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error("the tool failed: {0}")]
     Failed(String),
 }
@@ -71,6 +77,7 @@ impl ToolError {
             Self::Forbidden(_) => "forbidden",
             Self::Invalid(_) => "invalid_request",
             Self::NotFound(_) => "not_found",
+            Self::Refused { code, .. } => code,
             Self::Failed(_) => "failed",
         }
     }

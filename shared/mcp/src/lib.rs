@@ -18,5 +18,6 @@ mod server;
 
 pub use client::{ClientError, McpClient, RemoteServer, RemoteTool, ToolOutput};
 pub use host::{Caller, ToolError, ToolHost, ToolSpec};
+pub use plasma_gateway::Permission;
 pub use plasma_http::outbound::Egress;
 pub use router::{PATH, ServerOptions, router};

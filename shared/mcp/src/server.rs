@@ -4,8 +4,8 @@
 use crate::host::{Caller, ToolError, ToolHost, ToolSpec};
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
-    Implementation, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig,
-    Tool,
+    Implementation, ListToolsResult, MetaObject, PaginatedRequestParams, ServerCapabilities,
+    ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -94,8 +94,18 @@ fn tool(spec: ToolSpec) -> Option<Tool> {
         tracing::error!(tool = %spec.name, "input schema is not a JSON object; tool not listed");
         return None;
     };
+    // Who may call it and how it can be refused, for clients that branch on codes.
+    let meta = json!({
+        "plasma.dev/permission": spec.permission.as_str(),
+        "plasma.dev/errors": spec.errors,
+    });
+    let Value::Object(meta) = meta else {
+        unreachable!("built as an object")
+    };
     Some(
-        Tool::new_with_raw(spec.name, Some(spec.description.into()), schema).with_title(spec.title),
+        Tool::new_with_raw(spec.name, Some(spec.description.into()), schema)
+            .with_title(spec.title)
+            .with_meta(MetaObject(meta)),
     )
 }
 

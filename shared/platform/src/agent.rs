@@ -112,7 +112,10 @@ impl Tool for HostTool {
             .await
             .map_err(|e| {
                 let name = match &e {
-                    ToolError::Invalid(_) | ToolError::UnknownTool(_) => "Tool.InvalidInput",
+                    // Refused as the REST route would refuse it: retrying won't help.
+                    ToolError::Invalid(_)
+                    | ToolError::Refused { .. }
+                    | ToolError::UnknownTool(_) => "Tool.InvalidInput",
                     ToolError::NotFound(_) => "Tool.NotFound",
                     ToolError::Forbidden(_) => "Tool.Forbidden",
                     ToolError::Failed(_) => "Tool.Failed",

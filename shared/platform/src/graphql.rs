@@ -12,7 +12,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, Variables};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use plasma_gateway::graphql::{AdminMutation, AdminQuery, Caller};
+use plasma_gateway::graphql::{AdminMutation, AdminQuery, Caller, error};
+use plasma_gateway::use_case::{UseCase, parse};
 use plasma_gateway::{Gateway, Principal};
 use plasma_http::{ApiJson, Problem, RequestId};
 use serde::Deserialize;
@@ -52,6 +53,29 @@ pub fn schema(platform: &Platform, gateway: Arc<Gateway>) -> ApiSchema {
         .extension(cost::Metered(gateway.rate_limiter.clone()))
         .enable_federation()
         .finish()
+}
+
+/// A use case's request from a field's arguments (as JSON with the declaration's snake_case
+/// names), through the same defaults and limits as every other surface; a refusal names
+/// the argument as GraphQL spells it.
+fn request<U: UseCase>(arguments: Value) -> async_graphql::Result<U> {
+    parse(arguments).map_err(|mut problem| {
+        if let Some(Value::String(field)) = problem.extra.get_mut("field") {
+            *field = camel_case(field);
+        }
+        error(problem)
+    })
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut words = snake.split('_');
+    let mut camel = words.next().unwrap_or_default().to_owned();
+    for word in words {
+        let mut chars = word.chars();
+        camel.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        camel.push_str(chars.as_str());
+    }
+    camel
 }
 
 /// A GraphQL request as JSON (GraphQL over HTTP).

@@ -2,11 +2,14 @@
 
 use super::monitors::monitor;
 use super::views::{MentionView, mention_key};
-use crate::mentions::{InboxFilter, MAX_PAGE, SentimentLabel, StoredMention, TermSuggestion};
+use crate::mentions::{
+    InboxFilter, InboxPage, MAX_PAGE, SentimentLabel, StoredMention, TermSuggestion,
+};
 use crate::scan::Brand;
 use axum::extract::{Path, RawQuery, State};
 use axum::{Extension, Json};
-use plasma_gateway::Principal;
+use plasma_gateway::use_case::{UseCase, parse};
+use plasma_gateway::{Permission, Principal};
 use plasma_http::params::{Params, invalid};
 use plasma_http::{ApiJson, Problem};
 use serde::{Deserialize, Serialize};
@@ -20,6 +23,63 @@ pub const SUGGESTIONS: &str = "/brand/monitors/{id}/exclusion-suggestions";
 
 /// Suggestions returned.
 const TOP_SUGGESTIONS: usize = 20;
+/// A page's size when the caller doesn't say.
+pub const DEFAULT_PAGE: u32 = 50;
+
+/// A page of a monitor's mentions, newest first (`GET /brand/monitors/{id}/mentions` on
+/// REST, which also takes filters and a cursor).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MentionsRequest {
+    /// The monitor's id.
+    pub monitor_id: String,
+    #[schema(schema_with = page_limit)]
+    pub limit: Option<u32>,
+}
+
+/// The page size: 1 to [`MAX_PAGE`], [`DEFAULT_PAGE`] when not given.
+fn page_limit() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+        .minimum(Some(1))
+        .maximum(Some(MAX_PAGE))
+        .default(Some(DEFAULT_PAGE.into()))
+        .description(Some(format!(
+            "How many mentions: 1 to {MAX_PAGE}, default {DEFAULT_PAGE}."
+        )))
+        .build()
+}
+
+impl UseCase for MentionsRequest {
+    const NAME: &'static str = "brand.mentions";
+    const TITLE: &'static str = "Recent brand mentions";
+    const DESCRIPTION: &'static str = "The newest mentions of a monitor, with sentiment.";
+    const PERMISSION: Permission = Permission::BrandRead;
+    const ERRORS: &'static [&'static str] = &["invalid_request", "invalid_field", "not_found"];
+}
+
+impl MentionsRequest {
+    /// The page of the monitor's mentions that match `filter` (its monitor is this one).
+    pub async fn run(
+        self,
+        brand: &Brand,
+        tenant: &str,
+        filter: InboxFilter,
+        cursor: Option<String>,
+    ) -> Result<InboxPage, Problem> {
+        let monitor = monitor(brand, tenant, &self.monitor_id).await?;
+        let filter = InboxFilter {
+            monitor_id: Some(monitor.id),
+            ..filter
+        };
+        let limit = self.limit.unwrap_or(DEFAULT_PAGE);
+        Ok(brand
+            .mentions()
+            .inbox(tenant, &filter, limit, cursor)
+            .await?)
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MentionPage {
@@ -103,10 +163,9 @@ pub(super) async fn inbox(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<MentionPage>, Problem> {
-    let monitor = monitor(&brand, &who.tenant, &id).await?;
     let p = Params::parse(raw, &FILTERS)?;
     let filter = InboxFilter {
-        monitor_id: Some(monitor.id),
+        monitor_id: None,
         label: p.get("sentiment", "positive, neutral or negative", |v| {
             serde_json::from_value::<SentimentLabel>(v.into()).ok()
         })?,
@@ -122,14 +181,10 @@ pub(super) async fn inbox(
     {
         return Err(invalid("tag", "a tag is not empty"));
     }
-    let limit = p
-        .get("limit", &format!("1 to {MAX_PAGE}"), |v| {
-            v.parse().ok().filter(|n| (1..=MAX_PAGE).contains(n))
-        })?
-        .unwrap_or(50);
-    let page = brand
-        .mentions()
-        .inbox(&who.tenant, &filter, limit, p.text("cursor"))
+    let limit = p.get("limit", "an integer", |v| v.parse::<i64>().ok())?;
+    let request: MentionsRequest = parse(serde_json::json!({ "monitor_id": id, "limit": limit }))?;
+    let page = request
+        .run(&brand, &who.tenant, filter, p.text("cursor"))
         .await?;
     Ok(Json(MentionPage {
         items: page.mentions.into_iter().map(MentionView::from).collect(),

@@ -5,10 +5,11 @@ use crate::scan::{Brand, MAX_RUNS, ScanRun, enqueue};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use plasma_gateway::Principal;
+use plasma_gateway::use_case::{UseCase, parse};
+use plasma_gateway::{Permission, Principal};
 use plasma_http::params::{Params, invalid};
 use plasma_http::{ApiJson, Problem};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub const MONITORS: &str = "/brand/monitors";
@@ -26,6 +27,34 @@ pub struct ScanStarted {
     pub scan_id: String,
     /// Jobs queued, one per source.
     pub jobs: usize,
+}
+
+/// A scan of every source of a monitor, now (`POST /brand/monitors/{id}/scan` on REST).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    /// The monitor's id.
+    pub monitor_id: String,
+}
+
+impl UseCase for ScanRequest {
+    const NAME: &'static str = "brand.scan";
+    const TITLE: &'static str = "Scan a monitor now";
+    const DESCRIPTION: &'static str =
+        "Queues a scan of every source of a brand monitor; mentions arrive as the scan runs.";
+    const PERMISSION: Permission = Permission::BrandWrite;
+    const ERRORS: &'static [&'static str] = &["invalid_request", "invalid_field", "not_found"];
+}
+
+impl ScanRequest {
+    pub async fn run(self, brand: &Brand, tenant: &str) -> Result<ScanStarted, Problem> {
+        let monitor = monitor(brand, tenant, &self.monitor_id).await?;
+        let scan_id = enqueue(brand, tenant, &monitor).await?;
+        Ok(ScanStarted {
+            scan_id,
+            jobs: monitor.sources.len(),
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -151,15 +180,9 @@ pub(super) async fn scan(
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<ScanStarted>), Problem> {
-    let monitor = monitor(&brand, &who.tenant, &id).await?;
-    let scan_id = enqueue(&brand, &who.tenant, &monitor).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(ScanStarted {
-            scan_id,
-            jobs: monitor.sources.len(),
-        }),
-    ))
+    let request: ScanRequest = parse(serde_json::json!({ "monitor_id": id }))?;
+    let started = request.run(&brand, &who.tenant).await?;
+    Ok((StatusCode::ACCEPTED, Json(started)))
 }
 
 #[utoipa::path(

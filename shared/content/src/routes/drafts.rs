@@ -8,8 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use plasma_composer::Brief;
-use plasma_gateway::Principal;
-use plasma_http::{ApiJson, Problem};
+use plasma_gateway::use_case::{UseCase, Validated};
+use plasma_gateway::{Permission, Principal};
+use plasma_http::Problem;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,6 +31,55 @@ pub struct DraftBody {
     pub campaign_id: Option<String>,
     #[serde(default)]
     pub owner: Option<String>,
+}
+
+impl UseCase for DraftBody {
+    const NAME: &'static str = "content.generate";
+    const TITLE: &'static str = "Draft content from a brief";
+    const DESCRIPTION: &'static str = "Drafts one item per channel in the brand's voice, optionally grounded in research; the drafts are saved for review.";
+    const PERMISSION: Permission = Permission::ContentWrite;
+    /// `model_failed`: the LLM that writes drafts failed.
+    const ERRORS: &'static [&'static str] = &[
+        "invalid_request",
+        "invalid_field",
+        "not_found",
+        "model_failed",
+    ];
+}
+
+impl DraftBody {
+    /// The drafts, saved for review as `subject`'s.
+    pub async fn run(
+        self,
+        content: &Content,
+        tenant: &str,
+        subject: &str,
+    ) -> Result<Vec<ContentItem>, Problem> {
+        if let Some(campaign) = &self.campaign_id
+            && content.campaign(tenant, campaign).await?.is_none()
+        {
+            return Err(Problem::not_found("the campaign"));
+        }
+        let request = DraftRequest {
+            brief: self.brief,
+            profile_id: self.profile_id,
+            ground: self.ground,
+            campaign_id: self.campaign_id,
+            owner: self.owner,
+        };
+        content
+            .draft(tenant, subject, request)
+            .await
+            .map_err(|e| match e {
+                DraftError::Invalid { field, message } => invalid(field, message),
+                DraftError::NoSuchProfile => Problem::not_found("the profile"),
+                DraftError::Model(m) => {
+                    Problem::new(StatusCode::BAD_GATEWAY, "model_failed", "The model failed")
+                        .detail(m)
+                }
+                DraftError::Port(e) => e.into(),
+            })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -53,27 +103,8 @@ pub struct DraftList {
 pub(super) async fn create(
     State(content): State<Content>,
     Extension(who): Extension<Principal>,
-    ApiJson(body): ApiJson<DraftBody>,
+    Validated(body): Validated<DraftBody>,
 ) -> Result<(StatusCode, Json<DraftList>), Problem> {
-    if let Some(campaign) = &body.campaign_id
-        && content.campaign(&who.tenant, campaign).await?.is_none()
-    {
-        return Err(Problem::not_found("the campaign"));
-    }
-    let request = DraftRequest {
-        brief: body.brief,
-        profile_id: body.profile_id,
-        ground: body.ground,
-        campaign_id: body.campaign_id,
-        owner: body.owner,
-    };
-    match content.draft(&who.tenant, &who.subject, request).await {
-        Ok(items) => Ok((StatusCode::CREATED, Json(DraftList { items }))),
-        Err(DraftError::Invalid { field, message }) => Err(invalid(field, message)),
-        Err(DraftError::NoSuchProfile) => Err(Problem::not_found("the profile")),
-        Err(DraftError::Model(m)) => {
-            Err(Problem::new(StatusCode::BAD_GATEWAY, "model_failed", "The model failed").detail(m))
-        }
-        Err(DraftError::Port(e)) => Err(e.into()),
-    }
+    let items = body.run(&content, &who.tenant, &who.subject).await?;
+    Ok((StatusCode::CREATED, Json(DraftList { items })))
 }

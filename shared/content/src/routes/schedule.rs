@@ -10,16 +10,22 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use plasma_gateway::Principal;
+use plasma_gateway::use_case::{UseCase, parse, with_path_id};
+use plasma_gateway::{Permission, Principal};
 use plasma_http::{ApiJson, Problem};
 use serde::Deserialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 
 pub const SCHEDULE: &str = "/content/items/{id}/schedule";
 
+/// Schedule an approved item.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScheduleBody {
+pub struct ScheduleRequest {
+    /// The content item's id: on REST the path's `{id}`, which a body need not repeat (one
+    /// that does must give the same).
+    pub item_id: String,
     /// An RFC 3339 time (`2026-03-03T09:00:00+01:00`), or a local time
     /// (`2026-03-03T09:00:00`) read in `timezone`.
     pub at: String,
@@ -30,6 +36,39 @@ pub struct ScheduleBody {
     /// or `webhook`; by default the one for the item's channel.
     #[serde(default)]
     pub destination: Option<String>,
+}
+
+impl UseCase for ScheduleRequest {
+    const NAME: &'static str = "content.schedule";
+    const TITLE: &'static str = "Schedule an approved content item";
+    const DESCRIPTION: &'static str = "Schedules an approved item for publishing at a time, on its channel's destination or another.";
+    const PERMISSION: Permission = Permission::ContentPublish;
+    /// `illegal_transition`: the item is not approved; `conflict`: it is being published or
+    /// changed meanwhile.
+    const ERRORS: &'static [&'static str] = &[
+        "invalid_request",
+        "invalid_field",
+        "not_found",
+        "illegal_transition",
+        "conflict",
+    ];
+}
+
+impl ScheduleRequest {
+    /// The item, scheduled by `subject`.
+    pub async fn run(
+        self,
+        content: &Content,
+        tenant: &str,
+        subject: &str,
+    ) -> Result<ContentItem, Problem> {
+        let at = instant(&self.at, self.timezone.as_deref())?;
+        let item = find(content, tenant, &self.item_id).await?;
+        content
+            .schedule(tenant, subject, item, at, self.timezone, self.destination)
+            .await
+            .map_err(problem)
+    }
 }
 
 pub(super) fn problem(e: ScheduleError) -> Problem {
@@ -100,7 +139,7 @@ pub(super) fn instant(at: &str, timezone: Option<&str>) -> Result<DateTime<Utc>,
     tag = "content",
     operation_id = "scheduleItem",
     params(("id" = String, Path)),
-    request_body = ScheduleBody,
+    request_body = ScheduleRequest,
     responses(
         (status = 200, description = "The item, scheduled; a new time replaces an earlier schedule", body = ContentItem),
         (status = 400, description = "An invalid field", body = Problem, content_type = "application/problem+json"),
@@ -112,22 +151,13 @@ pub(super) async fn schedule(
     State(content): State<Content>,
     Extension(who): Extension<Principal>,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<ScheduleBody>,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<ContentItem>, Problem> {
-    let at = instant(&body.at, body.timezone.as_deref())?;
-    let item = find(&content, &who.tenant, &id).await?;
-    content
-        .schedule(
-            &who.tenant,
-            &who.subject,
-            item,
-            at,
-            body.timezone,
-            body.destination,
-        )
+    let request: ScheduleRequest = parse(with_path_id(body, "item_id", id)?)?;
+    request
+        .run(&content, &who.tenant, &who.subject)
         .await
         .map(Json)
-        .map_err(problem)
 }
 
 #[utoipa::path(

@@ -22,8 +22,8 @@ fn a_callers_permissions_are_what_its_roles_grant() {
         caller.permissions,
         ["research:read", "brand:read", "content:read"]
     );
-    assert!(caller.may("content:read"));
-    assert!(!caller.may("content:publish"));
+    assert!(caller.may(plasma_mcp::Permission::ContentRead));
+    assert!(!caller.may(plasma_mcp::Permission::ContentPublish));
 }
 
 #[test]

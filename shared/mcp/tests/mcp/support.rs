@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use plasma_mcp::{Caller, ServerOptions, ToolError, ToolHost, ToolSpec};
+use plasma_mcp::{Caller, Permission, ServerOptions, ToolError, ToolHost, ToolSpec};
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -28,7 +28,8 @@ fn echo() -> ToolSpec {
             "properties": { "text": { "type": "string" } },
             "required": ["text"],
         }),
-        permission: "research:read",
+        permission: Permission::ResearchRead,
+        errors: &["invalid_request"],
     }
 }
 
@@ -38,7 +39,8 @@ fn publish() -> ToolSpec {
         title: "Publish".into(),
         description: "Publishes a draft.".into(),
         input_schema: json!({ "type": "object", "properties": { "draft": { "type": "string" } } }),
-        permission: "content:publish",
+        permission: Permission::ContentPublish,
+        errors: &[],
     }
 }
 
@@ -49,7 +51,8 @@ fn leaked() -> ToolSpec {
         title: "Purge".into(),
         description: "Deletes the tenant.".into(),
         input_schema: json!({ "type": "object" }),
-        permission: "admin:*",
+        permission: Permission::Admin,
+        errors: &[],
     }
 }
 
@@ -75,7 +78,7 @@ impl ToolHost for FakeHost {
             other => return Err(ToolError::UnknownTool(other.into())),
         };
         if !caller.may(spec.permission) {
-            return Err(ToolError::Forbidden(spec.permission.into()));
+            return Err(ToolError::Forbidden(spec.permission.to_string()));
         }
         match name {
             "echo" => {

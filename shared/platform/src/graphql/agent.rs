@@ -1,6 +1,7 @@
 //! Agent fields: workflows and executions as the REST routes give them, behind the same
 //! permissions (`agent:run`; `agent:approve` for decisions).
 
+use super::request;
 use crate::Platform;
 use async_graphql::{Context, Enum, Json, Object};
 use axum::http::Method;
@@ -8,11 +9,12 @@ use plasma_agent::model::{Execution, Starter, Workflow};
 use plasma_agent::routes::{
     APPROVAL, CANCEL, EXECUTION, EXECUTIONS, REPLAY, RETRY, START, WORKFLOWS,
 };
-use plasma_agent::{ApprovalBody, ExecutionView, ReplayBody, StartBody, WorkflowBody};
+use plasma_agent::use_cases::{InspectExecution, RunWorkflow};
+use plasma_agent::{ApprovalBody, ExecutionView, ReplayBody, WorkflowBody};
 use plasma_gateway::Permission;
 use plasma_gateway::graphql::{authorize, error};
 use plasma_workflow::Decision;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ApprovalDecision {
@@ -78,11 +80,9 @@ impl AgentQuery {
             &format!("/agent/executions/{id}"),
         )
         .await?;
+        let inspect: InspectExecution = request(json!({ "execution_id": id }))?;
         let platform = ctx.data::<Platform>()?;
-        let view = platform
-            .agent
-            .execution(&caller.principal.tenant, &id)
-            .await;
+        let view = inspect.run(&platform.agent, &caller.principal.tenant).await;
         view.map(Json).map_err(|e| error(e.into()))
     }
 }
@@ -133,18 +133,17 @@ impl AgentMutation {
     ) -> async_graphql::Result<Json<Execution>> {
         let path = format!("/agent/workflows/{workflow_id}/executions");
         let caller = authorize(ctx, Permission::AgentRun, Method::POST, START, &path).await?;
+        let run: RunWorkflow = request(json!({
+            "workflow": workflow_id,
+            "input": input.map(|j| j.0).unwrap_or(Value::Null),
+            "idempotency_key": idempotency_key,
+        }))?;
         let platform = ctx.data::<Platform>()?;
-        let body = StartBody {
-            input: input.map(|j| j.0).unwrap_or(Value::Null),
-            idempotency_key,
-        };
-        let started = platform
-            .agent
-            .start(
+        let started = run
+            .run(
+                &platform.agent,
                 &caller.principal.tenant,
                 &Starter::from(&caller.principal),
-                &workflow_id,
-                body,
             )
             .await;
         started.map(|(e, _)| Json(e)).map_err(|e| error(e.into()))

@@ -1,15 +1,18 @@
 //! Research fields: the same answers and search results as `POST /research/ask` and
 //! `POST /research/search`, behind the same permission.
 
+use super::request;
 use crate::Platform;
 use async_graphql::{Context, Enum, Json, Object};
 use axum::http::Method;
-use plasma_gateway::Permission;
+use plasma_core::SearchMode;
 use plasma_gateway::graphql::{authorize, error};
+use plasma_gateway::use_case::UseCase;
 use plasma_research::ask::{Answer, AskMode};
 use plasma_research::limits;
-use plasma_research::routes::{ASK, SEARCH};
+use plasma_research::routes::{ASK, AskRequest, SEARCH, SearchBody};
 use plasma_research::search::SearchResult;
+use serde_json::json;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ResearchAskMode {
@@ -40,24 +43,18 @@ impl ResearchQuery {
         question: String,
         #[graphql(default_with = "ResearchAskMode::Naive")] mode: ResearchAskMode,
     ) -> async_graphql::Result<Json<Answer>> {
-        let caller = authorize(ctx, Permission::ResearchRead, Method::POST, ASK, ASK).await?;
-        limits::question("question", &question).map_err(error)?;
-        let platform = ctx.data::<Platform>()?;
+        let caller = authorize(ctx, AskRequest::PERMISSION, Method::POST, ASK, ASK).await?;
         let mode = match mode {
             ResearchAskMode::Naive => AskMode::Naive,
             ResearchAskMode::Local => AskMode::Local,
             ResearchAskMode::Global => AskMode::Global,
         };
-        plasma_research::ask::ask(
-            &platform.research,
-            &caller.principal.tenant,
-            &question,
-            mode,
-            false,
-        )
-        .await
-        .map(Json)
-        .map_err(|e| error(e.into()))
+        let ask: AskRequest = request(json!({ "question": question, "mode": mode }))?;
+        let platform = ctx.data::<Platform>()?;
+        ask.run(&platform.research, &caller.principal.tenant)
+            .await
+            .map(Json)
+            .map_err(error)
     }
 
     /// Chunks for a query, as `POST /research/search` returns them. Needs `research:read`.
@@ -67,28 +64,21 @@ impl ResearchQuery {
         ctx: &Context<'_>,
         query: String,
         #[graphql(default_with = "ResearchSearchMode::Hybrid")] mode: ResearchSearchMode,
-        #[graphql(default_with = "limits::DEFAULT_TOP_K")] top_k: usize,
+        // Signed, so that a negative count is refused by the declaration, as on REST.
+        #[graphql(default_with = "limits::DEFAULT_TOP_K as i64")] top_k: i64,
     ) -> async_graphql::Result<Json<Vec<SearchResult>>> {
-        let caller = authorize(ctx, Permission::ResearchRead, Method::POST, SEARCH, SEARCH).await?;
-        limits::query("query", &query).map_err(error)?;
-        let top_k = limits::top_k("topK", Some(top_k)).map_err(error)?;
-        let platform = ctx.data::<Platform>()?;
+        let caller = authorize(ctx, SearchBody::PERMISSION, Method::POST, SEARCH, SEARCH).await?;
         let mode = match mode {
-            ResearchSearchMode::Bm25 => plasma_core::SearchMode::Bm25,
-            ResearchSearchMode::Vector => plasma_core::SearchMode::Vector,
-            ResearchSearchMode::Hybrid => plasma_core::SearchMode::Hybrid,
+            ResearchSearchMode::Bm25 => SearchMode::Bm25,
+            ResearchSearchMode::Vector => SearchMode::Vector,
+            ResearchSearchMode::Hybrid => SearchMode::Hybrid,
         };
-        plasma_research::search::search(
-            &platform.research,
-            &caller.principal.tenant,
-            &query,
-            mode,
-            top_k,
-            Default::default(),
-            None,
-        )
-        .await
-        .map(Json)
-        .map_err(|e| error(e.into()))
+        let search: SearchBody = request(json!({ "query": query, "mode": mode, "top_k": top_k }))?;
+        let platform = ctx.data::<Platform>()?;
+        search
+            .run(&platform.research, &caller.principal.tenant)
+            .await
+            .map(Json)
+            .map_err(error)
     }
 }

@@ -18,6 +18,7 @@ pub const JOB_REPORT: &str = "/research/jobs/{id}/report";
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJob {
+    #[schema(schema_with = limits::question)]
     pub question: String,
 }
 
@@ -38,9 +39,9 @@ pub struct JobAccepted {
 pub(super) async fn create(
     State(research): State<Research>,
     Extension(who): Extension<Principal>,
-    ApiJson(new): ApiJson<NewJob>,
+    ApiJson(new): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<JobAccepted>), Problem> {
-    limits::question("question", &new.question)?;
+    let new: NewJob = plasma_gateway::use_case::parse_fields(new)?;
     let job = jobs::start(&research, &who.tenant, new.question.trim()).await?;
     Ok((
         StatusCode::ACCEPTED,

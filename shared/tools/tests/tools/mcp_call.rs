@@ -18,7 +18,8 @@ fn spec(name: &str) -> ToolSpec {
         title: name.to_uppercase(),
         description: format!("The {name} tool."),
         input_schema: json!({ "type": "object", "properties": { "text": { "type": "string" } } }),
-        permission: "research:read",
+        permission: plasma_mcp::Permission::ResearchRead,
+        errors: &[],
     }
 }
 
