@@ -4,36 +4,41 @@
 use crate::model::{Checkpoint, Execution, Workflow};
 use chrono::{DateTime, Utc};
 use plasma_core::item::{attrs_of, query_all};
-use plasma_core::{Condition, Item, ItemStore, Key, PortError, PortResult, Query, Update};
+use plasma_core::{Condition, Item, ItemStore, Key, PortError, PortResult, Query, Update, keys};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-const ACTIVE: &str = "AGT#ACTIVE";
-
-fn workflows(tenant: &str) -> String {
-    format!("AGT#{tenant}#WFS")
+fn workflows(tenant: &str) -> PortResult<String> {
+    keys::WORKFLOWS.key([tenant])
 }
-fn versions(tenant: &str, id: &str) -> String {
-    format!("AGT#{tenant}#WF#{id}")
+fn versions(tenant: &str, id: &str) -> PortResult<String> {
+    keys::WORKFLOW_VERSIONS.key([tenant, id])
 }
-fn version_sk(version: u32) -> String {
-    format!("V#{version:06}")
+fn version_sk(version: u32) -> PortResult<String> {
+    keys::WORKFLOW_VERSION.key([&format!("{version:06}")])
 }
-fn names(tenant: &str) -> String {
-    format!("AGT#{tenant}#WFNAME")
+fn names(tenant: &str) -> PortResult<String> {
+    keys::WORKFLOW_NAMES.key([tenant])
 }
-fn executions(tenant: &str) -> String {
-    format!("AGT#{tenant}#EX")
+fn executions(tenant: &str) -> PortResult<String> {
+    keys::EXECUTIONS.key([tenant])
 }
-fn checkpoints(tenant: &str, execution: &str) -> String {
-    format!("AGT#{tenant}#CP#{execution}")
+fn checkpoints(tenant: &str, execution: &str) -> PortResult<String> {
+    keys::CHECKPOINTS.key([tenant, execution])
 }
 /// Execution id → tenant, for the agent-step function, which learns only the id.
-const LOCATIONS: &str = "AGT#EXECUTIONS";
+const LOCATIONS: &str = keys::EXECUTION_LOCATIONS.literal();
 
-fn idempotency(tenant: &str, workflow: &str) -> String {
-    format!("AGT#{tenant}#IDEM#{workflow}")
+fn idempotency(tenant: &str, workflow: &str) -> PortResult<String> {
+    keys::IDEMPOTENCY.key([tenant, workflow])
+}
+
+fn active_key(tenant: &str, execution: &str) -> PortResult<Key> {
+    Ok(Key::new(
+        keys::ACTIVE.literal(),
+        keys::ACTIVE_EXECUTION.key([tenant, execution])?,
+    ))
 }
 
 /// An execution the executor should drive: now, or from `wake_at` (a wait's end, an
@@ -76,7 +81,7 @@ pub struct Store {
 
 impl Store {
     pub async fn workflow(&self, tenant: &str, id: &str) -> PortResult<Option<Workflow>> {
-        let item = self.items.get(&Key::new(workflows(tenant), id)).await?;
+        let item = self.items.get(&Key::new(workflows(tenant)?, id)).await?;
         item.map(|i| i.parse()).transpose()
     }
 
@@ -86,26 +91,33 @@ impl Store {
         id: &str,
         version: u32,
     ) -> PortResult<Option<Workflow>> {
+        // An id that is not a key segment names no workflow.
+        let Ok(partition) = versions(tenant, id) else {
+            return Ok(None);
+        };
         let item = self
             .items
-            .get(&Key::new(versions(tenant, id), version_sk(version)))
+            .get(&Key::new(partition, version_sk(version)?))
             .await?;
         item.map(|i| i.parse()).transpose()
     }
 
     pub async fn workflows(&self, tenant: &str) -> PortResult<Vec<Workflow>> {
-        let items = query_all(self.items.as_ref(), Query::partition(workflows(tenant))).await?;
+        let items = query_all(self.items.as_ref(), Query::partition(workflows(tenant)?)).await?;
         items.iter().map(Item::parse).collect()
     }
 
     pub async fn workflow_versions(&self, tenant: &str, id: &str) -> PortResult<Vec<Workflow>> {
-        let items = query_all(self.items.as_ref(), Query::partition(versions(tenant, id))).await?;
+        let Ok(partition) = versions(tenant, id) else {
+            return Ok(Vec::new());
+        };
+        let items = query_all(self.items.as_ref(), Query::partition(partition)).await?;
         items.iter().map(Item::parse).collect()
     }
 
     /// The id of the workflow saved under `name`, if any.
     pub async fn workflow_named(&self, tenant: &str, name: &str) -> PortResult<Option<String>> {
-        let item = self.items.get(&Key::new(names(tenant), name)).await?;
+        let item = self.items.get(&Key::new(names(tenant)?, name)).await?;
         Ok(item.and_then(|i| i.get("id").and_then(|v| v.as_str()).map(str::to_owned)))
     }
 
@@ -114,7 +126,7 @@ impl Store {
         let attrs = json!({"id": id}).as_object().cloned().unwrap_or_default();
         self.items
             .put(
-                Item::new(Key::new(names(tenant), name), attrs),
+                Item::new(Key::new(names(tenant)?, name), attrs),
                 Condition::NotExists,
             )
             .await
@@ -126,7 +138,10 @@ impl Store {
         self.items
             .put(
                 Item::new(
-                    Key::new(versions(tenant, &workflow.id), version_sk(workflow.version)),
+                    Key::new(
+                        versions(tenant, &workflow.id)?,
+                        version_sk(workflow.version)?,
+                    ),
                     attrs.clone(),
                 ),
                 Condition::NotExists,
@@ -134,14 +149,14 @@ impl Store {
             .await?;
         self.items
             .put(
-                Item::new(Key::new(workflows(tenant), &workflow.id), attrs),
+                Item::new(Key::new(workflows(tenant)?, &workflow.id), attrs),
                 Condition::None,
             )
             .await
     }
 
     pub async fn execution(&self, tenant: &str, id: &str) -> PortResult<Option<Execution>> {
-        let item = self.items.get(&Key::new(executions(tenant), id)).await?;
+        let item = self.items.get(&Key::new(executions(tenant)?, id)).await?;
         item.map(|i| i.parse()).transpose()
     }
 
@@ -150,7 +165,7 @@ impl Store {
         let page = self
             .items
             .query(
-                Query::partition(executions(tenant))
+                Query::partition(executions(tenant)?)
                     .descending()
                     .limit(limit),
             )
@@ -178,7 +193,7 @@ impl Store {
         self.items
             .put(
                 Item::new(
-                    Key::new(executions(&execution.tenant), &execution.id),
+                    Key::new(executions(&execution.tenant)?, &execution.id),
                     attrs_of(execution)?,
                 ),
                 Condition::NotExists,
@@ -195,7 +210,7 @@ impl Store {
             .items
             .put(
                 Item::new(
-                    Key::new(executions(&execution.tenant), &execution.id),
+                    Key::new(executions(&execution.tenant)?, &execution.id),
                     attrs_of(&*execution)?,
                 ),
                 Condition::Equals("revision".into(), json!(expected)),
@@ -220,7 +235,7 @@ impl Store {
             .as_object()
             .cloned()
             .unwrap_or_default();
-        let item_key = Key::new(idempotency(tenant, workflow), key);
+        let item_key = Key::new(idempotency(tenant, workflow)?, key);
         match self
             .items
             .put(Item::new(item_key.clone(), attrs), Condition::NotExists)
@@ -245,20 +260,19 @@ impl Store {
         execution: &str,
         key: &str,
     ) -> PortResult<Option<Checkpoint>> {
-        let item = self
-            .items
-            .get(&Key::new(checkpoints(tenant, execution), key))
-            .await?;
+        let Ok(partition) = checkpoints(tenant, execution) else {
+            return Ok(None);
+        };
+        let item = self.items.get(&Key::new(partition, key)).await?;
         item.map(|i| i.parse()).transpose()
     }
 
     /// Every checkpoint, in the order the steps started.
     pub async fn checkpoints(&self, tenant: &str, execution: &str) -> PortResult<Vec<Checkpoint>> {
-        let items = query_all(
-            self.items.as_ref(),
-            Query::partition(checkpoints(tenant, execution)),
-        )
-        .await?;
+        let Ok(partition) = checkpoints(tenant, execution) else {
+            return Ok(Vec::new());
+        };
+        let items = query_all(self.items.as_ref(), Query::partition(partition)).await?;
         let mut records: Vec<Checkpoint> =
             items.iter().map(Item::parse).collect::<Result<_, _>>()?;
         records.sort_by(|a, b| a.started_at.cmp(&b.started_at).then(a.key.cmp(&b.key)));
@@ -275,7 +289,7 @@ impl Store {
         self.items
             .put(
                 Item::new(
-                    Key::new(checkpoints(tenant, execution), &checkpoint.key),
+                    Key::new(checkpoints(tenant, execution)?, &checkpoint.key),
                     attrs_of(checkpoint)?,
                 ),
                 condition,
@@ -287,7 +301,7 @@ impl Store {
         self.items
             .put(
                 Item::new(
-                    Key::new(ACTIVE, format!("{}#{}", active.tenant, active.execution)),
+                    active_key(&active.tenant, &active.execution)?,
                     attrs_of(active)?,
                 ),
                 Condition::None,
@@ -298,7 +312,7 @@ impl Store {
     /// Make an execution due now, whoever holds it: a driver holding it sees the poke when
     /// it hands the execution back, and leaves it due.
     pub async fn poke(&self, tenant: &str, execution: &str) -> PortResult<()> {
-        let key = Key::new(ACTIVE, format!("{tenant}#{execution}"));
+        let key = active_key(tenant, execution)?;
         let update = Update::default()
             .set("tenant", tenant)
             .set("execution", execution)
@@ -319,7 +333,7 @@ impl Store {
         wake_at: Option<DateTime<Utc>>,
         seen_poke: i64,
     ) -> PortResult<()> {
-        let key = Key::new(ACTIVE, format!("{tenant}#{execution}"));
+        let key = active_key(tenant, execution)?;
         let free = || {
             Update::default()
                 .set("lease_until", json!(DateTime::<Utc>::UNIX_EPOCH))
@@ -346,15 +360,16 @@ impl Store {
 
     pub async fn deactivate(&self, tenant: &str, execution: &str) -> PortResult<()> {
         self.items
-            .delete(
-                &Key::new(ACTIVE, format!("{tenant}#{execution}")),
-                Condition::None,
-            )
+            .delete(&active_key(tenant, execution)?, Condition::None)
             .await
     }
 
     pub async fn active(&self) -> PortResult<Vec<Active>> {
-        let items = query_all(self.items.as_ref(), Query::partition(ACTIVE)).await?;
+        let items = query_all(
+            self.items.as_ref(),
+            Query::partition(keys::ACTIVE.literal()),
+        )
+        .await?;
         items.iter().map(Item::parse).collect()
     }
 
@@ -366,7 +381,7 @@ impl Store {
         owner: &str,
         until: DateTime<Utc>,
     ) -> PortResult<()> {
-        let key = Key::new(ACTIVE, format!("{}#{}", active.tenant, active.execution));
+        let key = active_key(&active.tenant, &active.execution)?;
         // Conditional on what we read: a lease taken by someone else in between fails.
         let condition = match &active.lease_until {
             Some(lease) => Condition::Equals("lease_until".into(), json!(lease)),

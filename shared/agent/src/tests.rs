@@ -209,7 +209,10 @@ async fn an_interrupted_execution_resumes_without_repeating_finished_steps() {
             .store
             .items
             .delete(
-                &plasma_core::Key::new(format!("AGT#{TENANT}#CP#{id}"), key),
+                &plasma_core::Key::new(
+                    plasma_core::keys::CHECKPOINTS.key([TENANT, &id]).unwrap(),
+                    key,
+                ),
                 plasma_core::Condition::None,
             )
             .await

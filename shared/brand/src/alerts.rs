@@ -20,8 +20,8 @@
 //!   every sighting of an item counts as one) in that transaction, with `NotExists`, so a
 //!   mention never triggers the same rule twice.
 //!
-//! Every key starts with `T#{tenant}#` and ids may not contain `#`, so no request reaches
-//! another tenant's rules or alerts.
+//! Every key starts with `T#{tenant}#` and is built by `plasma_core::keys`, whose ids may
+//! not contain `#`, so no request reaches another tenant's rules or alerts.
 
 mod deliver;
 mod evaluate;

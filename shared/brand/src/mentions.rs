@@ -20,8 +20,8 @@
 //!   Markers are per monitor, because the same article counts once for each monitor it
 //!   mentions (share of voice compares monitors).
 //!
-//! Every key starts with `T#{tenant}#`, and tenant and monitor ids may not contain `#`, so no
-//! query can reach another tenant's items.
+//! Every key starts with `T#{tenant}#` and is built by `plasma_core::keys`, whose ids may not
+//! contain `#`, so no query can reach another tenant's items.
 
 mod analytics;
 mod dedup;

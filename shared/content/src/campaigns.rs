@@ -8,6 +8,7 @@ use crate::workflow::Status;
 use chrono::{DateTime, NaiveDate, Utc};
 use plasma_compliance::Channel;
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::CAMPAIGNS;
 use plasma_core::{Condition, Item, Key, PortResult, Query};
 use plasma_planner::{CalendarEntry, PlanRequest, PlannedSlot};
 use serde::{Deserialize, Serialize};
@@ -54,8 +55,8 @@ pub struct CalendarItem {
     pub url: Option<String>,
 }
 
-fn campaign_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("CNT#{tenant}#CAMPAIGN"), id)
+fn campaign_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(CAMPAIGNS.key([tenant])?, id))
 }
 
 impl Content {
@@ -73,7 +74,7 @@ impl Content {
         };
         self.items
             .put(
-                Item::new(campaign_key(tenant, &campaign.id), attrs_of(&campaign)?),
+                Item::new(campaign_key(tenant, &campaign.id)?, attrs_of(&campaign)?),
                 Condition::NotExists,
             )
             .await?;
@@ -82,7 +83,7 @@ impl Content {
 
     pub async fn campaign(&self, tenant: &str, id: &str) -> PortResult<Option<Campaign>> {
         self.items
-            .get(&campaign_key(tenant, id))
+            .get(&campaign_key(tenant, id)?)
             .await?
             .map(|i| i.parse())
             .transpose()
@@ -91,7 +92,7 @@ impl Content {
     pub async fn campaigns(&self, tenant: &str) -> PortResult<Vec<Campaign>> {
         query_all(
             self.items.as_ref(),
-            Query::partition(format!("CNT#{tenant}#CAMPAIGN")),
+            Query::partition(CAMPAIGNS.key([tenant])?),
         )
         .await?
         .iter()

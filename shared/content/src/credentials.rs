@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use plasma_core::item::query_all;
+use plasma_core::keys::CREDENTIALS;
 use plasma_core::{Condition, Item, Key, PortError, PortResult, Query};
 use plasma_publishing::Credentials;
 use serde::{Deserialize, Serialize};
@@ -25,8 +26,8 @@ pub struct DestinationInfo {
     pub updated_by: String,
 }
 
-fn key(tenant: &str, destination: &str) -> Key {
-    Key::new(format!("CNT#{tenant}#CRED"), destination)
+fn key(tenant: &str, destination: &str) -> PortResult<Key> {
+    Ok(Key::new(CREDENTIALS.key([tenant])?, destination))
 }
 
 fn context(tenant: &str, destination: &str) -> BTreeMap<String, String> {
@@ -77,7 +78,7 @@ impl Content {
         };
         attrs.insert("sealed".into(), Value::from(STANDARD.encode(sealed)));
         self.items
-            .put(Item::new(key(tenant, destination), attrs), Condition::None)
+            .put(Item::new(key(tenant, destination)?, attrs), Condition::None)
             .await?;
         Ok(info)
     }
@@ -88,7 +89,7 @@ impl Content {
         tenant: &str,
         destination: &str,
     ) -> PortResult<Option<Credentials>> {
-        let Some(item) = self.items.get(&key(tenant, destination)).await? else {
+        let Some(item) = self.items.get(&key(tenant, destination)?).await? else {
             return Ok(None);
         };
         let sealed = item
@@ -108,7 +109,7 @@ impl Content {
     pub async fn destinations(&self, tenant: &str) -> PortResult<Vec<DestinationInfo>> {
         query_all(
             self.items.as_ref(),
-            Query::partition(format!("CNT#{tenant}#CRED")),
+            Query::partition(CREDENTIALS.key([tenant])?),
         )
         .await?
         .iter()
@@ -120,7 +121,7 @@ impl Content {
     pub async fn remove_credentials(&self, tenant: &str, destination: &str) -> PortResult<bool> {
         match self
             .items
-            .delete(&key(tenant, destination), Condition::Exists)
+            .delete(&key(tenant, destination)?, Condition::Exists)
             .await
         {
             Ok(()) => Ok(true),

@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use plasma_compliance::{Channel, Report};
 use plasma_composer::Fact;
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{
+    CONTENT_ITEMS, ITEM_ACTIVITY, ITEM_ACTIVITY_ENTRY, ITEM_VERSIONS, PUBLISHED, PUBLISHED_POST,
+};
 use plasma_core::{Condition, Item, Key, PortError, PortResult, Query, TxOp};
 use plasma_publishing::{Metrics, Published};
 use serde::{Deserialize, Serialize};
@@ -196,28 +199,31 @@ impl ContentItem {
     }
 }
 
-fn item_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("CNT#{tenant}#ITEM"), id)
+fn item_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(CONTENT_ITEMS.key([tenant])?, id))
 }
 
-fn version_key(tenant: &str, id: &str, version: u32) -> Key {
-    Key::new(format!("CNT#{tenant}#ITEM#{id}#V"), format!("{version:06}"))
+fn version_key(tenant: &str, id: &str, version: u32) -> PortResult<Key> {
+    Ok(Key::new(
+        ITEM_VERSIONS.key([tenant, id])?,
+        format!("{version:06}"),
+    ))
 }
 
 /// Published posts by day across tenants, for the metrics job: one GSI1 partition a day.
-pub fn published_partition(day: chrono::NaiveDate) -> String {
-    format!("CNT#PUBLISHED#{day}")
+pub fn published_partition(day: chrono::NaiveDate) -> PortResult<String> {
+    PUBLISHED.key([&day.to_string()])
 }
 
-fn published_key(tenant: &str, id: &str, at: DateTime<Utc>) -> Key {
-    Key::new(
-        published_partition(at.date_naive()),
-        format!("{}#{tenant}#{id}", at.to_rfc3339()),
-    )
+fn published_key(tenant: &str, id: &str, at: DateTime<Utc>) -> PortResult<Key> {
+    Ok(Key::new(
+        published_partition(at.date_naive())?,
+        PUBLISHED_POST.key([&at.to_rfc3339(), tenant, id])?,
+    ))
 }
 
-fn activity_partition(tenant: &str, id: &str) -> String {
-    format!("CNT#{tenant}#ITEM#{id}#A")
+fn activity_partition(tenant: &str, id: &str) -> PortResult<String> {
+    ITEM_ACTIVITY.key([tenant, id])
 }
 
 /// The outcome of a conditional write.
@@ -230,7 +236,7 @@ pub enum Saved {
 impl Content {
     pub async fn item(&self, tenant: &str, id: &str) -> PortResult<Option<ContentItem>> {
         self.items
-            .get(&item_key(tenant, id))
+            .get(&item_key(tenant, id)?)
             .await?
             .map(|i| i.parse())
             .transpose()
@@ -239,7 +245,7 @@ impl Content {
     pub async fn all_items(&self, tenant: &str) -> PortResult<Vec<ContentItem>> {
         query_all(
             self.items.as_ref(),
-            Query::partition(format!("CNT#{tenant}#ITEM")),
+            Query::partition(CONTENT_ITEMS.key([tenant])?),
         )
         .await?
         .iter()
@@ -261,12 +267,12 @@ impl Content {
         self.items
             .transact_write(vec![
                 TxOp::Put(
-                    Item::new(item_key(tenant, &item.id), attrs_of(item)?),
+                    Item::new(item_key(tenant, &item.id)?, attrs_of(item)?),
                     Condition::NotExists,
                 ),
                 TxOp::Put(
                     Item::new(
-                        version_key(tenant, &item.id, item.version),
+                        version_key(tenant, &item.id, item.version)?,
                         attrs_of(&version)?,
                     ),
                     Condition::NotExists,
@@ -287,9 +293,9 @@ impl Content {
         let expected = item.rev;
         item.rev += 1;
         item.updated_at = self.clock.now();
-        let mut stored = Item::new(item_key(tenant, &item.id), attrs_of(&item)?);
+        let mut stored = Item::new(item_key(tenant, &item.id)?, attrs_of(&item)?);
         if let Some(at) = item.published_at {
-            stored = stored.with_gsi1(published_key(tenant, &item.id, at));
+            stored = stored.with_gsi1(published_key(tenant, &item.id, at)?);
         }
         let mut ops = vec![TxOp::Put(
             stored,
@@ -297,7 +303,7 @@ impl Content {
         )];
         if let Some(v) = &version {
             ops.push(TxOp::Put(
-                Item::new(version_key(tenant, &item.id, v.version), attrs_of(v)?),
+                Item::new(version_key(tenant, &item.id, v.version)?, attrs_of(v)?),
                 Condition::NotExists,
             ));
         }
@@ -305,8 +311,9 @@ impl Content {
             ops.push(TxOp::Put(
                 Item::new(
                     Key::new(
-                        activity_partition(tenant, &item.id),
-                        format!("{}#{}", a.at.format("%Y%m%dT%H%M%S%.6fZ"), a.id),
+                        activity_partition(tenant, &item.id)?,
+                        ITEM_ACTIVITY_ENTRY
+                            .key([&a.at.format("%Y%m%dT%H%M%S%.6fZ").to_string(), &a.id])?,
                     ),
                     attrs_of(a)?,
                 ),
@@ -321,33 +328,33 @@ impl Content {
     }
 
     pub async fn versions(&self, tenant: &str, id: &str) -> PortResult<Vec<Version>> {
-        query_all(
-            self.items.as_ref(),
-            Query::partition(format!("CNT#{tenant}#ITEM#{id}#V")),
-        )
-        .await?
-        .iter()
-        .map(Item::parse)
-        .collect()
+        let Ok(partition) = ITEM_VERSIONS.key([tenant, id]) else {
+            return Ok(Vec::new());
+        };
+        query_all(self.items.as_ref(), Query::partition(partition))
+            .await?
+            .iter()
+            .map(Item::parse)
+            .collect()
     }
 
     pub async fn version(&self, tenant: &str, id: &str, n: u32) -> PortResult<Option<Version>> {
-        self.items
-            .get(&version_key(tenant, id, n))
-            .await?
-            .map(|i| i.parse())
-            .transpose()
+        // An id that cannot be a key segment names no item.
+        let Ok(key) = version_key(tenant, id, n) else {
+            return Ok(None);
+        };
+        self.items.get(&key).await?.map(|i| i.parse()).transpose()
     }
 
     pub async fn activity(&self, tenant: &str, id: &str) -> PortResult<Vec<Activity>> {
-        query_all(
-            self.items.as_ref(),
-            Query::partition(activity_partition(tenant, id)),
-        )
-        .await?
-        .iter()
-        .map(Item::parse)
-        .collect()
+        let Ok(partition) = activity_partition(tenant, id) else {
+            return Ok(Vec::new());
+        };
+        query_all(self.items.as_ref(), Query::partition(partition))
+            .await?
+            .iter()
+            .map(Item::parse)
+            .collect()
     }
 
     pub fn new_activity(

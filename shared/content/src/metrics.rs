@@ -7,6 +7,7 @@ use crate::items::{ContentItem, Saved, published_partition};
 use crate::workflow::Status;
 use chrono::{DateTime, Duration, Timelike, Utc};
 use chrono_tz::Tz;
+use plasma_core::keys::CONTENT_ITEMS;
 use plasma_core::{Key, PortResult, Query};
 use plasma_publishing::Metrics;
 use serde::Serialize;
@@ -104,7 +105,7 @@ impl Content {
                 let page = self
                     .items
                     .query(
-                        Query::gsi1(published_partition(day))
+                        Query::gsi1(published_partition(day)?)
                             .limit(100)
                             .after(cursor),
                     )
@@ -245,8 +246,7 @@ fn ranked<'a>(groups: impl Iterator<Item = (String, &'a Totals)>) -> Vec<Ranked>
 
 /// The tenant an item key belongs to (`CNT#{tenant}#ITEM`).
 fn tenant_of(key: &Key) -> Option<String> {
-    key.pk
-        .strip_prefix("CNT#")?
-        .strip_suffix("#ITEM")
-        .map(str::to_owned)
+    CONTENT_ITEMS
+        .parse(&key.pk)
+        .map(|[tenant]| tenant.to_owned())
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use plasma_compliance::{Channel, LengthRange, VoiceRules};
 use plasma_composer::Voice;
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{PROFILE_VERSIONS, PROFILES};
 use plasma_core::{Condition, Item, Key, PortError, PortResult, Query, TxOp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -129,15 +130,15 @@ pub fn validate(input: &ProfileInput) -> Result<(), (String, String)> {
     Ok(())
 }
 
-fn head_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("CNT#{tenant}#PROFILE"), id)
+fn head_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(PROFILES.key([tenant])?, id))
 }
 
-fn version_key(tenant: &str, id: &str, version: u32) -> Key {
-    Key::new(
-        format!("CNT#{tenant}#PROFILE#{id}"),
+fn version_key(tenant: &str, id: &str, version: u32) -> PortResult<Key> {
+    Ok(Key::new(
+        PROFILE_VERSIONS.key([tenant, id])?,
         format!("{version:06}"),
-    )
+    ))
 }
 
 impl Content {
@@ -192,11 +193,11 @@ impl Content {
         self.items
             .transact_write(vec![
                 TxOp::Put(
-                    Item::new(head_key(tenant, &profile.id), attrs.clone()),
+                    Item::new(head_key(tenant, &profile.id)?, attrs.clone()),
                     head,
                 ),
                 TxOp::Put(
-                    Item::new(version_key(tenant, &profile.id, profile.version), attrs),
+                    Item::new(version_key(tenant, &profile.id, profile.version)?, attrs),
                     Condition::NotExists,
                 ),
             ])
@@ -216,9 +217,12 @@ impl Content {
         id: &str,
         version: Option<u32>,
     ) -> PortResult<Option<Profile>> {
-        let key = match version {
+        // An id that cannot be a key segment names no profile.
+        let Ok(key) = (match version {
             Some(v) => version_key(tenant, id, v),
             None => head_key(tenant, id),
+        }) else {
+            return Ok(None);
         };
         self.items.get(&key).await?.map(|i| i.parse()).transpose()
     }
@@ -226,7 +230,7 @@ impl Content {
     pub async fn profiles(&self, tenant: &str) -> PortResult<Vec<Profile>> {
         query_all(
             self.items.as_ref(),
-            Query::partition(format!("CNT#{tenant}#PROFILE")),
+            Query::partition(PROFILES.key([tenant])?),
         )
         .await?
         .iter()
@@ -235,13 +239,13 @@ impl Content {
     }
 
     pub async fn profile_versions(&self, tenant: &str, id: &str) -> PortResult<Vec<Profile>> {
-        query_all(
-            self.items.as_ref(),
-            Query::partition(format!("CNT#{tenant}#PROFILE#{id}")),
-        )
-        .await?
-        .iter()
-        .map(Item::parse)
-        .collect()
+        let Ok(partition) = PROFILE_VERSIONS.key([tenant, id]) else {
+            return Ok(Vec::new());
+        };
+        query_all(self.items.as_ref(), Query::partition(partition))
+            .await?
+            .iter()
+            .map(Item::parse)
+            .collect()
     }
 }

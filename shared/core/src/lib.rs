@@ -10,6 +10,7 @@ pub mod embed;
 pub mod error;
 pub mod events;
 pub mod item;
+pub mod keys;
 pub mod llm;
 pub mod queue;
 pub mod schedule;

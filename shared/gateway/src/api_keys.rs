@@ -7,6 +7,7 @@ use async_graphql::{InputObject, SimpleObject};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{API_KEY, API_KEY_BY_HASH, API_KEY_BY_HASH_SORT, GATEWAY};
 use plasma_core::{
     Clock, Condition, IdGen, Item, ItemStore, Key, PortError, PortResult, Query, Update,
 };
@@ -62,8 +63,8 @@ pub struct ApiKeys {
     ids: Arc<dyn IdGen>,
 }
 
-fn key_of(tenant: &str, id: &str) -> Key {
-    Key::new(format!("T#{tenant}"), format!("APIKEY#{id}"))
+fn key_of(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(GATEWAY.key([tenant])?, API_KEY.key([id])?))
 }
 
 fn hash(secret: &str) -> String {
@@ -118,14 +119,16 @@ impl ApiKeys {
         };
         let mut attrs = attrs_of(&key)?;
         attrs.insert("tenant".into(), tenant.into());
-        let item = Item::new(key_of(tenant, &key.id), attrs)
-            .with_gsi1(Key::new(format!("APIKEY#{}", hash(&secret)), "APIKEY"));
+        let item = Item::new(key_of(tenant, &key.id)?, attrs).with_gsi1(Key::new(
+            API_KEY_BY_HASH.key([&hash(&secret)])?,
+            API_KEY_BY_HASH_SORT.literal(),
+        ));
         self.items.put(item, Condition::NotExists).await?;
         Ok((key, secret))
     }
 
     pub async fn list(&self, tenant: &str) -> PortResult<Vec<ApiKey>> {
-        let query = Query::partition(format!("T#{tenant}")).prefix("APIKEY#");
+        let query = Query::partition(GATEWAY.key([tenant])?).prefix(API_KEY.prefix([])?);
         query_all(self.items.as_ref(), query)
             .await?
             .iter()
@@ -136,9 +139,13 @@ impl ApiKeys {
     /// Revoke; `Ok(false)` when the tenant has no such key.
     pub async fn revoke(&self, tenant: &str, id: &str) -> PortResult<bool> {
         let update = Update::default().set("revoked_at", self.clock.now().to_rfc3339());
+        // An id that cannot be a key segment names no key.
+        let Ok(item_key) = key_of(tenant, id) else {
+            return Ok(false);
+        };
         match self
             .items
-            .update(&key_of(tenant, id), update, Condition::Exists)
+            .update(&item_key, update, Condition::Exists)
             .await
         {
             Ok(_) => Ok(true),
@@ -154,7 +161,7 @@ impl ApiKeys {
         }
         let page = self
             .items
-            .query(Query::gsi1(format!("APIKEY#{}", hash(secret))).limit(1))
+            .query(Query::gsi1(API_KEY_BY_HASH.key([&hash(secret)])?).limit(1))
             .await?;
         let Some(item) = page.items.into_iter().next() else {
             return Ok(None);

@@ -5,6 +5,7 @@
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::attrs_of;
+use plasma_core::keys::{AUDIT, AUDIT_BY_ACTOR, AUDIT_ENTRY, AUDIT_UNAUTHENTICATED};
 use plasma_core::{
     Condition, Event, EventBus, Item, ItemStore, Key, PortError, PortResult, Query, Rule, Update,
 };
@@ -57,10 +58,6 @@ pub struct AuditLog {
     items: Arc<dyn ItemStore>,
 }
 
-fn partition(tenant: &str) -> String {
-    format!("T#{tenant}#AUDIT")
-}
-
 impl AuditLog {
     pub fn new(items: Arc<dyn ItemStore>) -> Self {
         Self { items }
@@ -71,10 +68,7 @@ impl AuditLog {
     /// minute's sample of [`UNAUTHENTICATED_SAMPLE`] that are written in full.
     pub async fn count_unauthenticated(&self, at: DateTime<Utc>) -> PortResult<bool> {
         let minute = at.format("%Y-%m-%dT%H:%MZ").to_string();
-        let key = Key::new(
-            format!("{}#UNAUTHENTICATED", partition(PLATFORM_TENANT)),
-            minute,
-        );
+        let key = Key::new(AUDIT_UNAUTHENTICATED.key([PLATFORM_TENANT])?, minute);
         let update = Update {
             expires_at: Some(Some((at + RETENTION).timestamp())),
             ..Update::default()
@@ -93,15 +87,13 @@ impl AuditLog {
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut attrs = attrs_of(event)?;
         attrs.insert("id".into(), event_id.into());
-        let item = Item::new(
-            Key::new(partition(&event.tenant), format!("{at}#{event_id}")),
-            attrs,
-        )
-        .with_gsi1(Key::new(
-            format!("{}#ACTOR#{}", partition(&event.tenant), event.actor),
-            format!("{at}#{event_id}"),
-        ))
-        .with_expiry((event.at + RETENTION).timestamp());
+        let sk = AUDIT_ENTRY.key([&at, event_id])?;
+        let item = Item::new(Key::new(AUDIT.key([&event.tenant])?, &sk), attrs)
+            .with_gsi1(Key::new(
+                AUDIT_BY_ACTOR.key([&event.tenant, &event.actor])?,
+                sk,
+            ))
+            .with_expiry((event.at + RETENTION).timestamp());
         self.items.put(item, Condition::None).await
     }
 
@@ -116,8 +108,12 @@ impl AuditLog {
         cursor: Option<String>,
     ) -> PortResult<(Vec<AuditEvent>, Option<String>)> {
         let query = match actor {
-            Some(actor) => Query::gsi1(format!("{}#ACTOR#{actor}", partition(tenant))),
-            None => Query::partition(partition(tenant)),
+            Some(actor) => match AUDIT_BY_ACTOR.key([tenant, actor]) {
+                Ok(pk) => Query::gsi1(pk),
+                // No entry was written for an actor that cannot be a key.
+                Err(_) => return Ok((Vec::new(), None)),
+            },
+            None => Query::partition(AUDIT.key([tenant])?),
         };
         let lo = from.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         // '~' sorts after '#' and every id character, so `to` itself is included.

@@ -22,6 +22,7 @@ pub use config::{Plan, RATE_LIMITS_VAR, RateLimits};
 
 use crate::principal::Principal;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use plasma_core::keys::{RATE, RATE_PRINCIPAL, RATE_TENANT};
 use plasma_core::{Clock, Condition, Item, ItemStore, Key, PortError, PortResult, TxOp};
 use plasma_http::Problem;
 use plasma_http::middleware::{RATELIMIT_LIMIT, RATELIMIT_REMAINING, RATELIMIT_RESET};
@@ -87,13 +88,14 @@ impl RateLimiter {
     /// refused with 400, since waiting would never help.
     pub async fn charge(&self, who: &Principal, tokens: u32) -> Result<Quota, Problem> {
         let plan = self.limits.plan_for(&who.tenant);
+        let partition = RATE.key([&who.tenant])?;
         let slots = [
             Slot {
-                key: Key::new(partition(&who.tenant), "TENANT"),
+                key: Key::new(&partition, RATE_TENANT.literal()),
                 rate: Rate::per_minute(plan.tenant_per_minute),
             },
             Slot {
-                key: Key::new(partition(&who.tenant), principal_sort_key(&who.subject)),
+                key: Key::new(partition, principal_sort_key(&who.subject)?),
                 rate: Rate::per_minute(plan.principal_per_minute),
             },
         ];
@@ -233,19 +235,13 @@ fn longer(a: Attempt, b: Attempt) -> Attempt {
     }
 }
 
-fn partition(tenant: &str) -> String {
-    format!("T#{tenant}#RATE")
-}
-
 /// Subjects come from tokens; a long one is hashed to stay well inside key size limits.
-fn principal_sort_key(subject: &str) -> String {
+fn principal_sort_key(subject: &str) -> PortResult<String> {
     if subject.len() <= 200 {
-        format!("P#{subject}")
+        RATE_PRINCIPAL.key([subject])
     } else {
-        format!(
-            "P#sha256:{}",
-            hex::encode(Sha256::digest(subject.as_bytes()))
-        )
+        let digest = hex::encode(Sha256::digest(subject.as_bytes()));
+        RATE_PRINCIPAL.key([&format!("sha256:{digest}")])
     }
 }
 

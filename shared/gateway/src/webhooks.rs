@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{GATEWAY, WEBHOOK_DELIVERIES, WEBHOOK_DELIVERY, WEBHOOK_ENDPOINT};
 use plasma_core::{
     Cipher, Clock, Condition, Event, EventEnvelope, IdGen, Item, ItemStore, Key, OneTimeSchedule,
     OutMessage, PortError, PortResult, Query, Queue, Scheduler,
@@ -135,8 +136,11 @@ pub struct Webhooks {
     http: reqwest::Client,
 }
 
-fn endpoint_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("T#{tenant}"), format!("WEBHOOK#{id}"))
+fn endpoint_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(
+        GATEWAY.key([tenant])?,
+        WEBHOOK_ENDPOINT.key([id])?,
+    ))
 }
 
 /// The encryption context of an endpoint's signing secret: a sealed secret copied to another
@@ -149,11 +153,11 @@ fn secret_context(tenant: &str, endpoint_id: &str) -> BTreeMap<String, String> {
     ])
 }
 
-fn delivery_key(tenant: &str, endpoint_id: &str, id: &str) -> Key {
-    Key::new(
-        format!("T#{tenant}#WEBHOOK#{endpoint_id}"),
-        format!("DELIVERY#{id}"),
-    )
+fn delivery_key(tenant: &str, endpoint_id: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(
+        WEBHOOK_DELIVERIES.key([tenant, endpoint_id])?,
+        WEBHOOK_DELIVERY.key([id])?,
+    ))
 }
 
 /// What [`Webhooks`] is built from.
@@ -224,7 +228,7 @@ impl Webhooks {
         attrs.insert("sealed_secret".into(), STANDARD.encode(sealed).into());
         self.items
             .put(
-                Item::new(endpoint_key(tenant, &endpoint.id), attrs),
+                Item::new(endpoint_key(tenant, &endpoint.id)?, attrs),
                 Condition::NotExists,
             )
             .await?;
@@ -232,7 +236,7 @@ impl Webhooks {
     }
 
     pub async fn endpoints(&self, tenant: &str) -> PortResult<Vec<Endpoint>> {
-        let query = Query::partition(format!("T#{tenant}")).prefix("WEBHOOK#");
+        let query = Query::partition(GATEWAY.key([tenant])?).prefix(WEBHOOK_ENDPOINT.prefix([])?);
         query_all(self.items.as_ref(), query)
             .await?
             .iter()
@@ -241,20 +245,19 @@ impl Webhooks {
     }
 
     pub async fn endpoint(&self, tenant: &str, id: &str) -> PortResult<Option<Endpoint>> {
-        self.items
-            .get(&endpoint_key(tenant, id))
-            .await?
-            .map(|i| i.parse())
-            .transpose()
+        // An id that cannot be a key segment names no endpoint.
+        let Ok(key) = endpoint_key(tenant, id) else {
+            return Ok(None);
+        };
+        self.items.get(&key).await?.map(|i| i.parse()).transpose()
     }
 
     /// `Ok(false)` when the tenant has no such endpoint. Pending deliveries then fail.
     pub async fn delete_endpoint(&self, tenant: &str, id: &str) -> PortResult<bool> {
-        match self
-            .items
-            .delete(&endpoint_key(tenant, id), Condition::Exists)
-            .await
-        {
+        let Ok(key) = endpoint_key(tenant, id) else {
+            return Ok(false);
+        };
+        match self.items.delete(&key, Condition::Exists).await {
             Ok(()) => Ok(true),
             Err(PortError::Conflict(_)) => Ok(false),
             Err(e) => Err(e),
@@ -299,7 +302,7 @@ impl Webhooks {
             next_attempt_at: Some(self.clock.now()),
             version: 0,
         };
-        let key = delivery_key(tenant, endpoint_id, &delivery.id);
+        let key = delivery_key(tenant, endpoint_id, &delivery.id)?;
         self.items
             .put(Item::new(key, attrs_of(&delivery)?), Condition::NotExists)
             .await?;
@@ -323,12 +326,14 @@ impl Webhooks {
         limit: u32,
         cursor: Option<String>,
     ) -> PortResult<(Vec<Delivery>, Option<String>)> {
-        let pk = format!("T#{tenant}#WEBHOOK#{endpoint_id}");
+        let Ok(pk) = WEBHOOK_DELIVERIES.key([tenant, endpoint_id]) else {
+            return Ok((Vec::new(), None));
+        };
         let page = self
             .items
             .query(
                 Query::partition(pk)
-                    .prefix("DELIVERY#")
+                    .prefix(WEBHOOK_DELIVERY.prefix([])?)
                     .limit(limit)
                     .after(cursor)
                     .descending(),
@@ -355,7 +360,7 @@ impl Webhooks {
     /// Make the attempt a job asks for. Errors mean "retry the job"; the outcome of the HTTP
     /// call itself is recorded, never returned as an error.
     pub async fn attempt(&self, job: &Job) -> PortResult<()> {
-        let key = delivery_key(&job.tenant, &job.endpoint_id, &job.delivery_id);
+        let key = delivery_key(&job.tenant, &job.endpoint_id, &job.delivery_id)?;
         let Some(item) = self.items.get(&key).await? else {
             return Ok(()); // the endpoint and its history were removed
         };
@@ -366,7 +371,7 @@ impl Webhooks {
         let previous_version = delivery.version;
         let endpoint = self
             .items
-            .get(&endpoint_key(&job.tenant, &job.endpoint_id))
+            .get(&endpoint_key(&job.tenant, &job.endpoint_id)?)
             .await?;
         let outcome = match endpoint {
             None => Err("the endpoint was deleted".to_string()),

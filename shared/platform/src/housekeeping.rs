@@ -5,6 +5,7 @@
 use crate::{Platform, topology};
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
+use plasma_core::keys::{HOUSEKEEPING, SYSTEM};
 use plasma_core::{Condition, Item, Key, PortResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,7 +29,7 @@ pub struct Report {
 }
 
 fn status_key() -> Key {
-    Key::new("SYSTEM", "HOUSEKEEPING")
+    Key::new(SYSTEM.literal(), HOUSEKEEPING.literal())
 }
 
 pub async fn run(platform: &Platform) -> PortResult<Report> {

@@ -2,6 +2,7 @@
 //! for ranking; these items are what graph evidence and citations are resolved against.
 
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::CHUNKS;
 use plasma_core::{Item, ItemStore, Key, PortResult, Query};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -24,12 +25,15 @@ pub struct Chunks {
     items: Arc<dyn ItemStore>,
 }
 
-fn partition(tenant: &str, document_id: &str) -> String {
-    format!("RES#{tenant}#CHUNK#{document_id}")
+fn partition(tenant: &str, document_id: &str) -> PortResult<String> {
+    CHUNKS.key([tenant, document_id])
 }
 
-fn key(tenant: &str, document_id: &str, ordinal: u32) -> Key {
-    Key::new(partition(tenant, document_id), format!("{ordinal:06}"))
+fn key(tenant: &str, document_id: &str, ordinal: u32) -> PortResult<Key> {
+    Ok(Key::new(
+        partition(tenant, document_id)?,
+        format!("{ordinal:06}"),
+    ))
 }
 
 /// The document and position a chunk id names (`<document id>-<ordinal>`).
@@ -47,7 +51,7 @@ impl Chunks {
         let mut puts = Vec::with_capacity(chunks.len());
         for c in chunks {
             puts.push(Item::new(
-                key(tenant, &c.document_id, c.ordinal),
+                key(tenant, &c.document_id, c.ordinal)?,
                 attrs_of(c)?,
             ));
         }
@@ -62,14 +66,15 @@ impl Chunks {
         tenant: &str,
         document_id: &str,
     ) -> PortResult<Vec<StoredChunk>> {
-        query_all(
-            self.items.as_ref(),
-            Query::partition(partition(tenant, document_id)),
-        )
-        .await?
-        .iter()
-        .map(Item::parse)
-        .collect()
+        // An id that cannot be a key segment names no document.
+        let Ok(partition) = partition(tenant, document_id) else {
+            return Ok(Vec::new());
+        };
+        query_all(self.items.as_ref(), Query::partition(partition))
+            .await?
+            .iter()
+            .map(Item::parse)
+            .collect()
     }
 
     /// The chunks still stored among `ids`, keyed by id; ids of deleted documents are absent.
@@ -80,7 +85,7 @@ impl Chunks {
     ) -> PortResult<HashMap<String, StoredChunk>> {
         let keys: Vec<Key> = ids
             .iter()
-            .filter_map(|id| parse_chunk_id(id).map(|(doc, n)| key(tenant, doc, n)))
+            .filter_map(|id| parse_chunk_id(id).and_then(|(doc, n)| key(tenant, doc, n).ok()))
             .collect();
         let mut found = HashMap::new();
         for batch in keys.chunks(100) {
@@ -105,7 +110,7 @@ impl Chunks {
             .into_iter()
             .filter(|c| c.ordinal >= from_ordinal)
             .map(|c| key(tenant, document_id, c.ordinal))
-            .collect();
+            .collect::<PortResult<_>>()?;
         for batch in stale.chunks(25) {
             self.items.batch_write(Vec::new(), batch.to_vec()).await?;
         }

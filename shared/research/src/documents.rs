@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{DOCUMENT_HASHES, DOCUMENT_SOURCES, DOCUMENTS};
 use plasma_core::{Condition, Item, ItemStore, Key, PortError, PortResult, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -62,7 +63,7 @@ pub struct Document {
 fn item_of(tenant: &str, doc: &Document) -> PortResult<Item> {
     let mut attrs = attrs_of(doc)?;
     attrs.insert("blob_key".into(), Value::from(doc.blob_key.as_str()));
-    Ok(Item::new(doc_key(tenant, &doc.id), attrs))
+    Ok(Item::new(doc_key(tenant, &doc.id)?, attrs))
 }
 
 /// Where a document's state lives in the item store.
@@ -71,14 +72,14 @@ pub struct Documents {
     items: Arc<dyn ItemStore>,
 }
 
-fn doc_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("RES#{tenant}#DOC"), id)
+fn doc_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(DOCUMENTS.key([tenant])?, id))
 }
-fn hash_key(tenant: &str, hash: &str) -> Key {
-    Key::new(format!("RES#{tenant}#HASH"), hash)
+fn hash_key(tenant: &str, hash: &str) -> PortResult<Key> {
+    Ok(Key::new(DOCUMENT_HASHES.key([tenant])?, hash))
 }
-fn source_key(tenant: &str, source: &str) -> Key {
-    Key::new(format!("RES#{tenant}#SRC"), source)
+fn source_key(tenant: &str, source: &str) -> PortResult<Key> {
+    Ok(Key::new(DOCUMENT_SOURCES.key([tenant])?, source))
 }
 
 /// The blob holding an API upload's bytes.
@@ -99,14 +100,17 @@ impl Documents {
     }
 
     pub async fn get(&self, tenant: &str, id: &str) -> PortResult<Option<Document>> {
-        match self.items.get(&doc_key(tenant, id)).await? {
+        match self.items.get(&doc_key(tenant, id)?).await? {
             Some(item) => Ok(Some(item.parse()?)),
             None => Ok(None),
         }
     }
 
     pub async fn get_many(&self, tenant: &str, ids: &[String]) -> PortResult<Vec<Document>> {
-        let keys: Vec<Key> = ids.iter().map(|id| doc_key(tenant, id)).collect();
+        let keys: Vec<Key> = ids
+            .iter()
+            .map(|id| doc_key(tenant, id))
+            .collect::<PortResult<_>>()?;
         let mut docs = Vec::new();
         for chunk in keys.chunks(100) {
             for item in self.items.batch_get(chunk).await? {
@@ -126,7 +130,7 @@ impl Documents {
         let page = self
             .items
             .query(
-                Query::partition(format!("RES#{tenant}#DOC"))
+                Query::partition(DOCUMENTS.key([tenant])?)
                     .descending()
                     .limit(limit)
                     .after(cursor),
@@ -143,7 +147,7 @@ impl Documents {
     pub async fn all(&self, tenant: &str) -> PortResult<Vec<Document>> {
         query_all(
             self.items.as_ref(),
-            Query::partition(format!("RES#{tenant}#DOC")),
+            Query::partition(DOCUMENTS.key([tenant])?),
         )
         .await?
         .iter()
@@ -180,16 +184,16 @@ impl Documents {
 
     pub async fn delete(&self, tenant: &str, id: &str) -> PortResult<()> {
         self.items
-            .delete(&doc_key(tenant, id), Condition::None)
+            .delete(&doc_key(tenant, id)?, Condition::None)
             .await
     }
 
     pub async fn claim_hash(&self, tenant: &str, hash: &str, id: &str) -> PortResult<Claim> {
-        self.claim(hash_key(tenant, hash), id).await
+        self.claim(hash_key(tenant, hash)?, id).await
     }
 
     pub async fn claim_source(&self, tenant: &str, source: &str, id: &str) -> PortResult<Claim> {
-        self.claim(source_key(tenant, source), id).await
+        self.claim(source_key(tenant, source)?, id).await
     }
 
     async fn claim(&self, key: Key, id: &str) -> PortResult<Claim> {
@@ -224,11 +228,11 @@ impl Documents {
         if hash.is_empty() {
             return Ok(());
         }
-        self.release(hash_key(tenant, hash), id).await
+        self.release(hash_key(tenant, hash)?, id).await
     }
 
     pub async fn release_source(&self, tenant: &str, source: &str, id: &str) -> PortResult<()> {
-        self.release(source_key(tenant, source), id).await
+        self.release(source_key(tenant, source)?, id).await
     }
 
     async fn release(&self, key: Key, id: &str) -> PortResult<()> {

@@ -7,6 +7,7 @@
 
 use bytes::Bytes;
 use plasma_core::item::query_all;
+use plasma_core::keys::{GRAPH, RESEARCH_META, RESEARCH_META_GRAPH};
 use plasma_core::{
     BlobStore, Condition, Item, ItemStore, Key, PortError, PortResult, PutOptions, Query, Update,
 };
@@ -28,12 +29,15 @@ pub struct GraphStore {
     cache: Arc<Mutex<Cache>>,
 }
 
-fn partition(tenant: &str) -> String {
-    format!("RES#{tenant}#GRAPH")
+fn partition(tenant: &str) -> PortResult<String> {
+    GRAPH.key([tenant])
 }
 
-fn generation_key(tenant: &str) -> Key {
-    Key::new(format!("RES#{tenant}#META"), "graph")
+fn generation_key(tenant: &str) -> PortResult<Key> {
+    Ok(Key::new(
+        RESEARCH_META.key([tenant])?,
+        RESEARCH_META_GRAPH.literal(),
+    ))
 }
 
 fn blob_key(tenant: &str, document_id: &str) -> String {
@@ -63,7 +67,7 @@ impl GraphStore {
             attrs.insert("contribution".into(), Value::from(json));
         }
         let item = Item::new(
-            Key::new(partition(tenant), &contribution.document_id),
+            Key::new(partition(tenant)?, &contribution.document_id),
             attrs,
         );
         self.items.put(item, Condition::None).await?;
@@ -72,7 +76,7 @@ impl GraphStore {
 
     pub async fn remove(&self, tenant: &str, document_id: &str) -> PortResult<()> {
         self.items
-            .delete(&Key::new(partition(tenant), document_id), Condition::None)
+            .delete(&Key::new(partition(tenant)?, document_id), Condition::None)
             .await?;
         self.blobs.delete(&blob_key(tenant, document_id)).await?;
         self.bump(tenant).await
@@ -81,7 +85,7 @@ impl GraphStore {
     async fn bump(&self, tenant: &str) -> PortResult<()> {
         self.items
             .update(
-                &generation_key(tenant),
+                &generation_key(tenant)?,
                 Update::default().add("generation", 1),
                 Condition::None,
             )
@@ -92,7 +96,7 @@ impl GraphStore {
     async fn generation(&self, tenant: &str) -> PortResult<i64> {
         Ok(self
             .items
-            .get(&generation_key(tenant))
+            .get(&generation_key(tenant)?)
             .await?
             .and_then(|i| i.get("generation").and_then(Value::as_i64))
             .unwrap_or(0))
@@ -108,7 +112,7 @@ impl GraphStore {
             return Ok(graph.clone());
         }
         let mut contributions = Vec::new();
-        for item in query_all(self.items.as_ref(), Query::partition(partition(tenant))).await? {
+        for item in query_all(self.items.as_ref(), Query::partition(partition(tenant)?)).await? {
             let json = match (item.get("contribution"), item.get("blob")) {
                 (Some(Value::String(json)), _) => json.clone(),
                 (_, Some(Value::String(key))) => match self.blobs.get(key).await? {

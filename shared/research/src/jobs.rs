@@ -12,6 +12,7 @@ use crate::ask::{Answer, AskMode, Citation, ask};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{JOB_ANSWERS, JOBS};
 use plasma_core::{
     Condition, Event, EventEnvelope, Item, Key, OutMessage, PortError, PortResult, PutOptions,
     Query,
@@ -74,18 +75,18 @@ struct StoredCitation {
     page: Option<u32>,
 }
 
-fn job_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("RES#{tenant}#JOB"), id)
+fn job_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(JOBS.key([tenant])?, id))
 }
-fn answers_partition(tenant: &str, id: &str) -> String {
-    format!("RES#{tenant}#JOB#{id}")
+fn answers_partition(tenant: &str, id: &str) -> PortResult<String> {
+    JOB_ANSWERS.key([tenant, id])
 }
 pub fn report_key(tenant: &str, id: &str) -> String {
     format!("research/{tenant}/reports/{id}.md")
 }
 
 pub async fn get(research: &Research, tenant: &str, id: &str) -> PortResult<Option<Job>> {
-    match research.items.get(&job_key(tenant, id)).await? {
+    match research.items.get(&job_key(tenant, id)?).await? {
         Some(item) => Ok(Some(item.parse()?)),
         None => Ok(None),
     }
@@ -95,7 +96,7 @@ async fn put(research: &Research, tenant: &str, job: &Job) -> PortResult<()> {
     research
         .items
         .put(
-            Item::new(job_key(tenant, &job.id), attrs_of(job)?),
+            Item::new(job_key(tenant, &job.id)?, attrs_of(job)?),
             Condition::None,
         )
         .await
@@ -202,7 +203,7 @@ pub async fn run_subquestion(research: &Research, step: &Step) -> PortResult<()>
         .put(
             Item::new(
                 Key::new(
-                    answers_partition(&step.tenant, &job.id),
+                    answers_partition(&step.tenant, &job.id)?,
                     format!("{index:03}"),
                 ),
                 attrs_of(&stored)?,
@@ -231,7 +232,7 @@ pub async fn run_subquestion(research: &Research, step: &Step) -> PortResult<()>
 async fn answers(research: &Research, tenant: &str, id: &str) -> PortResult<Vec<SubAnswer>> {
     query_all(
         research.items.as_ref(),
-        Query::partition(answers_partition(tenant, id)),
+        Query::partition(answers_partition(tenant, id)?),
     )
     .await?
     .iter()

@@ -7,6 +7,7 @@ use crate::Research;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
+use plasma_core::keys::ORIGINALS;
 use plasma_core::{Condition, Item, Key, PortError, PortResult, PutOptions};
 use serde_json::{Map, Value};
 
@@ -16,8 +17,8 @@ pub const INLINE_LIMIT: usize = 64 * 1024;
 /// Locations of originals in the item store start with this; anything else is a blob key.
 const INLINE: &str = "item:";
 
-fn item_key(tenant: &str, id: &str) -> Key {
-    Key::new(format!("RES#{tenant}#ORIGINAL"), id)
+fn item_key(tenant: &str, id: &str) -> PortResult<Key> {
+    Ok(Key::new(ORIGINALS.key([tenant])?, id))
 }
 
 /// Stores `bytes` for document `id`; returns the location to record on the document.
@@ -33,7 +34,7 @@ pub async fn store(
         attrs.insert("body".into(), Value::from(STANDARD.encode(bytes)));
         research
             .items
-            .put(Item::new(item_key(tenant, id), attrs), Condition::None)
+            .put(Item::new(item_key(tenant, id)?, attrs), Condition::None)
             .await?;
         return Ok(format!("{INLINE}{id}"));
     }
@@ -62,7 +63,7 @@ pub async fn load(
 ) -> PortResult<Option<Original>> {
     match location.strip_prefix(INLINE) {
         // Inline originals are at most INLINE_LIMIT bytes, whatever the bound.
-        Some(id) => match research.items.get(&item_key(tenant, id)).await? {
+        Some(id) => match research.items.get(&item_key(tenant, id)?).await? {
             Some(item) => item
                 .get("body")
                 .and_then(Value::as_str)
@@ -92,7 +93,7 @@ pub async fn remove(research: &Research, tenant: &str, location: &str) -> PortRe
         Some(id) => {
             research
                 .items
-                .delete(&item_key(tenant, id), Condition::None)
+                .delete(&item_key(tenant, id)?, Condition::None)
                 .await
         }
         None => research.blobs.delete(location).await,

@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::{TOOLS, TOOLS_MCP_SERVER, TOOLS_NOTIFY};
 use plasma_core::{Cipher, Clock, Condition, Item, ItemStore, Key, PortError, PortResult, Query};
 use plasma_http::outbound::Egress;
 use plasma_mcp::RemoteServer;
@@ -60,12 +61,16 @@ pub struct TenantTools {
     clock: Arc<dyn Clock>,
 }
 
-const NOTIFY: &str = "notify";
-const MCP: &str = "mcp#";
+const NOTIFY: &str = TOOLS_NOTIFY.literal();
 const SEALED: &str = "sealed";
 
-fn partition(tenant: &str) -> String {
-    format!("AGT#{tenant}#TOOLS")
+fn partition(tenant: &str) -> PortResult<String> {
+    TOOLS.key([tenant])
+}
+
+/// A server's sort key, which is also its secret's encryption context.
+fn mcp_setting(name: &str) -> PortResult<String> {
+    TOOLS_MCP_SERVER.key([name])
 }
 
 fn context(tenant: &str, setting: &str) -> BTreeMap<String, String> {
@@ -121,7 +126,7 @@ impl TenantTools {
     ) -> PortResult<()> {
         self.items
             .put(
-                Item::new(Key::new(partition(tenant), sk), attrs),
+                Item::new(Key::new(partition(tenant)?, sk), attrs),
                 Condition::None,
             )
             .await
@@ -131,7 +136,7 @@ impl TenantTools {
     async fn remove(&self, tenant: &str, sk: &str) -> PortResult<bool> {
         match self
             .items
-            .delete(&Key::new(partition(tenant), sk), Condition::Exists)
+            .delete(&Key::new(partition(tenant)?, sk), Condition::Exists)
             .await
         {
             Ok(()) => Ok(true),
@@ -161,13 +166,20 @@ impl TenantTools {
     }
 
     pub async fn notify_record(&self, tenant: &str) -> PortResult<Option<NotifyRecord>> {
-        let item = self.items.get(&Key::new(partition(tenant), NOTIFY)).await?;
+        let item = self
+            .items
+            .get(&Key::new(partition(tenant)?, NOTIFY))
+            .await?;
         item.map(|i| i.parse()).transpose()
     }
 
     /// The tenant's `notify` targets, decrypted; `None` when it has set none.
     pub async fn notify(&self, tenant: &str) -> PortResult<Option<NotifyTargets>> {
-        let Some(item) = self.items.get(&Key::new(partition(tenant), NOTIFY)).await? else {
+        let Some(item) = self
+            .items
+            .get(&Key::new(partition(tenant)?, NOTIFY))
+            .await?
+        else {
             return Ok(None);
         };
         let plain = self.open(tenant, NOTIFY, &item).await?;
@@ -197,7 +209,7 @@ impl TenantTools {
             updated_at: self.clock.now(),
             updated_by: author.to_owned(),
         };
-        let setting = format!("{MCP}{name}");
+        let setting = mcp_setting(name)?;
         let mut attrs = attrs_of(&record)?;
         if let Some(bearer) = bearer {
             attrs.insert(
@@ -212,7 +224,7 @@ impl TenantTools {
     pub async fn mcp_records(&self, tenant: &str) -> PortResult<Vec<McpServerRecord>> {
         query_all(
             self.items.as_ref(),
-            Query::partition(partition(tenant)).prefix(MCP),
+            Query::partition(partition(tenant)?).prefix(TOOLS_MCP_SERVER.prefix([])?),
         )
         .await?
         .iter()
@@ -228,13 +240,13 @@ impl TenantTools {
     ) -> PortResult<BTreeMap<String, RemoteServer>> {
         let items = query_all(
             self.items.as_ref(),
-            Query::partition(partition(tenant)).prefix(MCP),
+            Query::partition(partition(tenant)?).prefix(TOOLS_MCP_SERVER.prefix([])?),
         )
         .await?;
         let mut servers = BTreeMap::new();
         for item in items {
             let record: McpServerRecord = item.parse()?;
-            let setting = format!("{MCP}{}", record.name);
+            let setting = mcp_setting(&record.name)?;
             let bearer = match record.bearer {
                 true => {
                     let plain = self.open(tenant, &setting, &item).await?;
@@ -256,6 +268,10 @@ impl TenantTools {
     }
 
     pub async fn remove_mcp_server(&self, tenant: &str, name: &str) -> PortResult<bool> {
-        self.remove(tenant, &format!("{MCP}{name}")).await
+        // A name that cannot be a key was never stored.
+        let Ok(setting) = mcp_setting(name) else {
+            return Ok(false);
+        };
+        self.remove(tenant, &setting).await
     }
 }

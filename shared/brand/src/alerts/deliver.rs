@@ -63,11 +63,11 @@ impl Alerts {
         }
         alert.deliveries = outcomes;
         let record = Update::default().set("deliveries", json!(alert.deliveries));
-        if let Err(e) = self
-            .items
-            .update(&alert_key(tenant, &alert.id), record, Condition::Exists)
-            .await
-        {
+        let recorded = match alert_key(tenant, &alert.id) {
+            Ok(key) => self.items.update(&key, record, Condition::Exists).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = recorded {
             // The alert stays with its deliveries pending, which says as much to the user.
             tracing::warn!(alert = %alert.id, error = %e, "recording alert deliveries failed");
         }

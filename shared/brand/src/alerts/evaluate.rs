@@ -3,13 +3,14 @@
 
 use super::Alerts;
 use super::history::{Alert, Channel, ChannelDelivery};
-use super::keys::{alert_gsi1, alert_key, check_id, rule_key, seen_key};
+use super::keys::{alert_gsi1, alert_key, rule_key, seen_key};
 use super::keywords::first_match;
 use super::rules::{NegativeMeasure, Rule, RuleKind};
 use super::stats::{self, BASELINE_DAYS, SpikeDetails, Windows};
 use crate::mentions::StoredMention;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::attrs_of;
+use plasma_core::keys::check_segment;
 use plasma_core::{Condition, Item, PortError, PortResult, TxOp, Update};
 use serde_json::json;
 
@@ -46,8 +47,9 @@ impl Alerts {
         monitor_id: &str,
         new_mentions: &[StoredMention],
     ) -> PortResult<Vec<Alert>> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
+        // Checked before the mentions are filtered, which a bad id would silently empty.
+        check_segment("tenant", tenant)?;
+        check_segment("monitor", monitor_id)?;
         let rules = self.rules(tenant, monitor_id).await?;
         let now = self.clock.now();
         let fresh: Vec<&StoredMention> = new_mentions
@@ -142,13 +144,13 @@ impl Alerts {
                 .add("version", 1);
             let mut ops = vec![
                 TxOp::Update(
-                    rule_key(tenant, &rule.monitor_id, &rule.id),
+                    rule_key(tenant, &rule.monitor_id, &rule.id)?,
                     claim,
                     Condition::Equals("version".into(), json!(rule.version)),
                 ),
                 TxOp::Put(
-                    Item::new(alert_key(tenant, &alert.id), attrs_of(&alert)?)
-                        .with_gsi1(alert_gsi1(tenant, &rule.monitor_id, &alert.id)),
+                    Item::new(alert_key(tenant, &alert.id)?, attrs_of(&alert)?)
+                        .with_gsi1(alert_gsi1(tenant, &rule.monitor_id, &alert.id)?),
                     Condition::NotExists,
                 ),
             ];
@@ -156,7 +158,7 @@ impl Alerts {
                 let mut marker = serde_json::Map::new();
                 marker.insert("alert".into(), alert.id.clone().into());
                 ops.push(TxOp::Put(
-                    Item::new(seen_key(tenant, &rule.id, &m.digest), marker),
+                    Item::new(seen_key(tenant, &rule.id, &m.digest)?, marker),
                     Condition::NotExists,
                 ));
             }
@@ -192,7 +194,7 @@ impl Alerts {
         let keys: Vec<_> = candidates
             .iter()
             .map(|(m, _)| seen_key(tenant, rule_id, &m.digest))
-            .collect();
+            .collect::<PortResult<_>>()?;
         let seen = self.items.batch_get(&keys).await?;
         Ok(candidates
             .into_iter()

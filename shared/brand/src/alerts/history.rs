@@ -1,9 +1,10 @@
 //! Alert history: the alert record, listing newest first, and acknowledgement.
 
 use super::Alerts;
-use super::keys::{alert_key, check_id, history_partition, monitor_history_partition};
+use super::keys::{alert_key, history_partition, monitor_history_partition};
 use super::stats::SpikeDetails;
 use chrono::{DateTime, Utc};
+use plasma_core::keys::check_segment;
 use plasma_core::{Condition, Item, PortError, PortResult, Query, Update};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -100,13 +101,9 @@ impl Alerts {
         limit: u32,
         cursor: Option<String>,
     ) -> PortResult<AlertPage> {
-        check_id("tenant", tenant)?;
         let query = match monitor_id {
-            Some(monitor) => {
-                check_id("monitor", monitor)?;
-                Query::gsi1(monitor_history_partition(tenant, monitor))
-            }
-            None => Query::partition(history_partition(tenant)),
+            Some(monitor) => Query::gsi1(monitor_history_partition(tenant, monitor)?),
+            None => Query::partition(history_partition(tenant)?),
         };
         let page = self
             .items
@@ -128,10 +125,10 @@ impl Alerts {
     }
 
     pub async fn alert(&self, tenant: &str, alert_id: &str) -> PortResult<Option<Alert>> {
-        check_id("tenant", tenant)?;
-        check_id("alert", alert_id)?;
+        // Alert ids are issued as key segments; no other id can name an alert.
+        check_segment("alert", alert_id)?;
         self.items
-            .get(&alert_key(tenant, alert_id))
+            .get(&alert_key(tenant, alert_id)?)
             .await?
             .map(|i| i.parse())
             .transpose()
@@ -165,7 +162,7 @@ impl Alerts {
             let condition = Condition::Equals("version".into(), json!(alert.version));
             match self
                 .items
-                .update(&alert_key(tenant, alert_id), update, condition)
+                .update(&alert_key(tenant, alert_id)?, update, condition)
                 .await
             {
                 Ok(item) => return item.parse().map(Some),

@@ -2,10 +2,11 @@
 
 use super::Alerts;
 use super::history::AlertKind;
-use super::keys::{check_id, monitor_rules_prefix, rule_key, rules_partition, seen_partition};
+use super::keys::{monitor_rules_prefix, rule_key, rules_partition, seen_partition};
 use super::keywords::phrase_words;
 use chrono::{DateTime, Utc};
 use plasma_core::item::{attrs_of, query_all};
+use plasma_core::keys::check_segment;
 use plasma_core::{Condition, Item, PortError, PortResult, Query};
 use plasma_http::outbound;
 use serde::{Deserialize, Serialize};
@@ -249,8 +250,9 @@ impl Alerts {
         monitor_id: &str,
         new: NewRule,
     ) -> PortResult<Rule> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
+        // Checked before the rule is, as the ids are what the caller got wrong first.
+        check_segment("tenant", tenant)?;
+        check_segment("monitor", monitor_id)?;
         self.check_rule(&new).map_err(|e| invalid(e.detail))?;
         // Checked before the write, so two concurrent creations may pass the limit by one;
         // the limit bounds evaluation cost, which one extra rule does not threaten.
@@ -270,7 +272,7 @@ impl Alerts {
             last_fired_at: None,
             version: 1,
         };
-        let key = rule_key(tenant, monitor_id, &rule.id);
+        let key = rule_key(tenant, monitor_id, &rule.id)?;
         self.items
             .put(Item::new(key, attrs_of(&rule)?), Condition::NotExists)
             .await?;
@@ -279,10 +281,8 @@ impl Alerts {
 
     /// The monitor's rules, oldest first.
     pub async fn rules(&self, tenant: &str, monitor_id: &str) -> PortResult<Vec<Rule>> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
         let query =
-            Query::partition(rules_partition(tenant)).prefix(monitor_rules_prefix(monitor_id));
+            Query::partition(rules_partition(tenant)?).prefix(monitor_rules_prefix(monitor_id)?);
         query_all(self.items.as_ref(), query)
             .await?
             .iter()
@@ -296,11 +296,8 @@ impl Alerts {
         monitor_id: &str,
         rule_id: &str,
     ) -> PortResult<Option<Rule>> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
-        check_id("rule", rule_id)?;
         self.items
-            .get(&rule_key(tenant, monitor_id, rule_id))
+            .get(&rule_key(tenant, monitor_id, rule_id)?)
             .await?
             .map(|i| i.parse())
             .transpose()
@@ -314,12 +311,9 @@ impl Alerts {
         monitor_id: &str,
         rule_id: &str,
     ) -> PortResult<bool> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
-        check_id("rule", rule_id)?;
         match self
             .items
-            .delete(&rule_key(tenant, monitor_id, rule_id), Condition::Exists)
+            .delete(&rule_key(tenant, monitor_id, rule_id)?, Condition::Exists)
             .await
         {
             Ok(()) => {}
@@ -328,7 +322,7 @@ impl Alerts {
         }
         let seen = query_all(
             self.items.as_ref(),
-            Query::partition(seen_partition(tenant, rule_id)),
+            Query::partition(seen_partition(tenant, rule_id)?),
         )
         .await?;
         let keys = seen.into_iter().map(|i| i.key).collect();

@@ -6,11 +6,11 @@
 //! range short, in which case the oldest part of the range is missing).
 
 use super::SentimentLabel;
-use super::keys::check_id;
 use super::store::{MentionStore, StoredMention};
 use super::terms::tokens;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+use plasma_core::keys::check_segment;
 use plasma_core::{PortError, PortResult};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -290,7 +290,7 @@ impl MentionStore {
         let mut shares = Vec::new();
         let mut truncated = false;
         for monitor_id in monitor_ids {
-            check_id("monitor", monitor_id)?;
+            check_segment("monitor", monitor_id)?;
             // A monitor listed twice would be counted twice and skew every percentage.
             if !seen.insert(monitor_id) {
                 return Err(PortError::Invalid(format!(

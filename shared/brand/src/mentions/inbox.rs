@@ -1,9 +1,7 @@
 //! The triage inbox: filtered, newest-first listing, tagging and review, and exclusion terms
 //! suggested from what people marked irrelevant.
 
-use super::keys::{
-    check_id, gsi1_sk, mention_key, monitor_partition, range_bounds, tenant_partition,
-};
+use super::keys::{gsi1_sk, mention_key, monitor_partition, range_bounds, tenant_partition};
 use super::store::{MentionStore, READ_PAGE, StoredMention, normalise_tag};
 use super::terms::tokens;
 use chrono::{DateTime, Utc};
@@ -85,7 +83,6 @@ impl MentionStore {
         limit: u32,
         cursor: Option<String>,
     ) -> PortResult<InboxPage> {
-        check_id("tenant", tenant)?;
         if limit == 0 || limit > MAX_PAGE {
             return Err(PortError::Invalid(format!(
                 "page limit must be 1 to {MAX_PAGE}"
@@ -94,11 +91,8 @@ impl MentionStore {
         let tag = filter.tag.as_deref().map(normalise_tag).transpose()?;
         let (lo, mut hi) = range_bounds(filter.from, filter.to);
         let base = match &filter.monitor_id {
-            Some(monitor) => {
-                check_id("monitor", monitor)?;
-                Query::partition(monitor_partition(tenant, monitor))
-            }
-            None => Query::gsi1(tenant_partition(tenant)),
+            Some(monitor) => Query::partition(monitor_partition(tenant, monitor)?),
+            None => Query::gsi1(tenant_partition(tenant)?),
         };
         // Bounds are inclusive: resume at the cursor and skip the item it names.
         if let Some(c) = cursor.as_ref().filter(|c| **c < hi) {
@@ -113,7 +107,7 @@ impl MentionStore {
                 let m: StoredMention = item.parse()?;
                 let index_sk = match &filter.monitor_id {
                     Some(_) => m.key.clone(),
-                    None => gsi1_sk(&m.monitor_id, m.mention.published_at, &m.digest),
+                    None => gsi1_sk(&m.monitor_id, m.mention.published_at, &m.digest)?,
                 };
                 if cursor.as_ref() == Some(&index_sk) {
                     continue;
@@ -233,7 +227,7 @@ impl MentionStore {
             .set("version", m.version);
         self.items
             .update(
-                &mention_key(tenant, monitor_id, key),
+                &mention_key(tenant, monitor_id, key)?,
                 update,
                 Condition::Equals("version".into(), expected_version.into()),
             )

@@ -1,45 +1,39 @@
 //! Item keys of mentions and dedup markers (the layout is documented in the module doc).
 
 use chrono::{DateTime, Datelike, SecondsFormat, Utc};
-use plasma_core::{Key, PortError, PortResult};
+use plasma_core::keys::{MENTION, MENTION_DEDUP, MENTIONS, TENANT_MENTION, TENANT_MENTIONS};
+use plasma_core::{Key, PortResult};
 
 /// Sorts after `#` and every character of an id or digest, so `"{t}~"` as an inclusive upper
 /// bound takes in every sort key that starts with `{t}`.
 const HIGH: char = '~';
 
-/// Tenant and monitor ids become key segments; `#` would let one id reach into another's
-/// partition, so it is refused (as are empty ids, which would address a parent partition).
-pub(crate) fn check_id(what: &str, id: &str) -> PortResult<()> {
-    if id.is_empty() || id.contains('#') {
-        return Err(PortError::Invalid(format!(
-            "{what} id must be non-empty and free of '#': {id:?}"
-        )));
-    }
-    Ok(())
-}
-
 pub(crate) fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub(crate) fn monitor_partition(tenant: &str, monitor: &str) -> String {
-    format!("T#{tenant}#MON#{monitor}#MENTION")
+pub(crate) fn monitor_partition(tenant: &str, monitor: &str) -> PortResult<String> {
+    MENTIONS.key([tenant, monitor])
 }
 
-pub(crate) fn tenant_partition(tenant: &str) -> String {
-    format!("T#{tenant}#MENTION")
+pub(crate) fn tenant_partition(tenant: &str) -> PortResult<String> {
+    TENANT_MENTIONS.key([tenant])
 }
 
-pub(crate) fn mention_sk(published_at: DateTime<Utc>, digest: &str) -> String {
-    format!("{}#{digest}", stamp(published_at))
+pub(crate) fn mention_sk(published_at: DateTime<Utc>, digest: &str) -> PortResult<String> {
+    MENTION.key([&stamp(published_at), digest])
 }
 
-pub(crate) fn mention_key(tenant: &str, monitor: &str, sk: &str) -> Key {
-    Key::new(monitor_partition(tenant, monitor), sk)
+pub(crate) fn mention_key(tenant: &str, monitor: &str, sk: &str) -> PortResult<Key> {
+    Ok(Key::new(monitor_partition(tenant, monitor)?, sk))
 }
 
-pub(crate) fn gsi1_sk(monitor: &str, published_at: DateTime<Utc>, digest: &str) -> String {
-    format!("{}#{monitor}#{digest}", stamp(published_at))
+pub(crate) fn gsi1_sk(
+    monitor: &str,
+    published_at: DateTime<Utc>,
+    digest: &str,
+) -> PortResult<String> {
+    TENANT_MENTION.key([&stamp(published_at), monitor, digest])
 }
 
 pub(crate) fn mention_gsi1(
@@ -47,15 +41,15 @@ pub(crate) fn mention_gsi1(
     monitor: &str,
     published_at: DateTime<Utc>,
     digest: &str,
-) -> Key {
-    Key::new(
-        tenant_partition(tenant),
-        gsi1_sk(monitor, published_at, digest),
-    )
+) -> PortResult<Key> {
+    Ok(Key::new(
+        tenant_partition(tenant)?,
+        gsi1_sk(monitor, published_at, digest)?,
+    ))
 }
 
-pub(crate) fn dedup_key(tenant: &str, monitor: &str, digest: &str) -> Key {
-    Key::new(format!("T#{tenant}#MON#{monitor}#DEDUP"), digest)
+pub(crate) fn dedup_key(tenant: &str, monitor: &str, digest: &str) -> PortResult<Key> {
+    Ok(Key::new(MENTION_DEDUP.key([tenant, monitor])?, digest))
 }
 
 /// Inclusive sort-key bounds for `[from, to)`: millisecond stamps cannot express "before

@@ -2,7 +2,7 @@
 
 use super::dedup::dedup_digest;
 use super::keys::{
-    check_id, dedup_key, mention_gsi1, mention_key, mention_sk, monitor_partition, range_bounds,
+    dedup_key, mention_gsi1, mention_key, mention_sk, monitor_partition, range_bounds,
 };
 use crate::Mention;
 use chrono::{DateTime, Utc};
@@ -109,8 +109,6 @@ impl MentionStore {
     /// are written in one transaction, both conditional on absence, so concurrent collectors
     /// (re-scans, redelivered messages, two sources with one canonical URL) store it once.
     pub async fn insert(&self, tenant: &str, new: NewMention) -> PortResult<Insert> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", &new.monitor_id)?;
         let digest = dedup_digest(&new.mention);
         let mut tags = new
             .tags
@@ -120,7 +118,7 @@ impl MentionStore {
         tags.sort();
         tags.dedup();
         let record = StoredMention {
-            key: mention_sk(new.mention.published_at, &digest),
+            key: mention_sk(new.mention.published_at, &digest)?,
             digest,
             tenant: tenant.to_string(),
             monitor_id: new.monitor_id,
@@ -134,13 +132,13 @@ impl MentionStore {
             collected_at: self.clock.now(),
             version: 1,
         };
-        let marker_key = dedup_key(tenant, &record.monitor_id, &record.digest);
+        let marker_key = dedup_key(tenant, &record.monitor_id, &record.digest)?;
         // The marker points at the mention it guards, so a duplicate can be traced to the
         // stored copy (whose sort key may differ if the source changed `published_at`).
         let mut marker = Map::new();
         marker.insert("mention".into(), record.key.clone().into());
         let mention = Item::new(
-            mention_key(tenant, &record.monitor_id, &record.key),
+            mention_key(tenant, &record.monitor_id, &record.key)?,
             attrs_of(&record)?,
         )
         .with_gsi1(mention_gsi1(
@@ -148,7 +146,7 @@ impl MentionStore {
             &record.monitor_id,
             record.mention.published_at,
             &record.digest,
-        ));
+        )?);
         let ops = vec![
             TxOp::Put(Item::new(marker_key, marker), Condition::NotExists),
             TxOp::Put(mention, Condition::NotExists),
@@ -166,16 +164,11 @@ impl MentionStore {
         monitor_id: &str,
         key: &str,
     ) -> PortResult<Option<StoredMention>> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
+        let item_key = mention_key(tenant, monitor_id, key)?;
         if key.is_empty() {
             return Ok(None);
         }
-        match self
-            .items
-            .get(&mention_key(tenant, monitor_id, key))
-            .await?
-        {
+        match self.items.get(&item_key).await? {
             Some(item) => item.parse().map(Some),
             None => Ok(None),
         }
@@ -191,10 +184,8 @@ impl MentionStore {
         to: Option<DateTime<Utc>>,
         cap: usize,
     ) -> PortResult<(Vec<StoredMention>, bool)> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
         let (lo, hi) = range_bounds(from, to);
-        let mut query = Query::partition(monitor_partition(tenant, monitor_id))
+        let mut query = Query::partition(monitor_partition(tenant, monitor_id)?)
             .between(lo, hi)
             .limit(READ_PAGE)
             .descending();

@@ -6,7 +6,8 @@ use super::{Reports, render_html, render_markdown};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use plasma_core::item::{attrs_of, query_all};
-use plasma_core::{Condition, Item, Key, PortError, PortResult, PutOptions, Query};
+use plasma_core::keys::{REPORTS, check_segment};
+use plasma_core::{Condition, Item, Key, PortResult, PutOptions, Query};
 use serde::{Deserialize, Serialize};
 
 /// The renderings' content types, as archived and as served.
@@ -29,21 +30,6 @@ pub struct StoredReport {
     pub truncated: bool,
 }
 
-/// Ids become item-key and blob-key segments: `#` would reach into another partition and
-/// `/` into another folder, so both are refused, as are empty ids.
-fn check_id(what: &str, id: &str) -> PortResult<()> {
-    if id.is_empty() || id.contains(['#', '/']) {
-        return Err(PortError::Invalid(format!(
-            "{what} id must be non-empty and free of '#' and '/': {id:?}"
-        )));
-    }
-    Ok(())
-}
-
-fn partition(tenant: &str, monitor: &str) -> String {
-    format!("T#{tenant}#MON#{monitor}#REPORT")
-}
-
 fn blob_key(tenant: &str, monitor: &str, id: &str, extension: &str) -> String {
     format!("tenants/{tenant}/reports/{monitor}/{id}.{extension}")
 }
@@ -52,10 +38,11 @@ impl Reports {
     /// Write both renderings, then the report item: a listed report always has its files.
     /// Storing the same report twice is refused rather than silently replacing the record.
     pub async fn store(&self, report: &Report) -> PortResult<StoredReport> {
-        check_id("tenant", &report.tenant)?;
-        check_id("monitor", &report.monitor_id)?;
-        check_id("report", &report.id)?;
         let (tenant, monitor, id) = (&report.tenant, &report.monitor_id, &report.id);
+        // The ids are blob-key segments too (key segments refuse `/`): checked before
+        // anything is written.
+        let partition = REPORTS.key([tenant, monitor])?;
+        check_segment("report", id)?;
         let record = StoredReport {
             id: id.clone(),
             tenant: tenant.clone(),
@@ -80,10 +67,7 @@ impl Reports {
             };
             self.blobs.put(key, Bytes::from(body), options).await?;
         }
-        let item = Item::new(
-            Key::new(partition(tenant, monitor), id.clone()),
-            attrs_of(&record)?,
-        );
+        let item = Item::new(Key::new(partition, id.clone()), attrs_of(&record)?);
         self.items.put(item, Condition::NotExists).await?;
         Ok(record)
     }
@@ -91,11 +75,9 @@ impl Reports {
     /// A monitor's reports, newest first. A weekly schedule adds 52 a year, so the whole
     /// partition is read.
     pub async fn list(&self, tenant: &str, monitor_id: &str) -> PortResult<Vec<StoredReport>> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
         query_all(
             self.items.as_ref(),
-            Query::partition(partition(tenant, monitor_id)).descending(),
+            Query::partition(REPORTS.key([tenant, monitor_id])?).descending(),
         )
         .await?
         .iter()
@@ -114,14 +96,9 @@ impl Reports {
         monitor_id: &str,
         report_id: &str,
     ) -> PortResult<Option<StoredReport>> {
-        check_id("tenant", tenant)?;
-        check_id("monitor", monitor_id)?;
-        check_id("report", report_id)?;
-        match self
-            .items
-            .get(&Key::new(partition(tenant, monitor_id), report_id))
-            .await?
-        {
+        let partition = REPORTS.key([tenant, monitor_id])?;
+        check_segment("report", report_id)?;
+        match self.items.get(&Key::new(partition, report_id)).await? {
             Some(item) => item.parse().map(Some),
             None => Ok(None),
         }

@@ -2,6 +2,7 @@
 
 use crate::mentions::StoredMention;
 use chrono::{DateTime, SecondsFormat};
+use plasma_core::keys::MENTION;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,9 +28,9 @@ impl From<StoredMention> for MentionView {
 /// The store's sort key `{RFC 3339 ms}#{digest}` holds `#` and `:`; the id keeps the same
 /// information as `{Unix ms}-{digest}` (the digest is hex, so the last `-` separates).
 fn mention_id(key: &str) -> String {
-    match key
-        .split_once('#')
-        .and_then(|(stamp, digest)| Some((DateTime::parse_from_rfc3339(stamp).ok()?, digest)))
+    match MENTION
+        .parse(key)
+        .and_then(|[stamp, digest]| Some((DateTime::parse_from_rfc3339(stamp).ok()?, digest)))
     {
         Some((at, digest)) => format!("{}-{digest}", at.timestamp_millis()),
         None => key.to_string(),
@@ -43,10 +44,9 @@ pub(super) fn mention_key(id: &str) -> Option<String> {
         return None;
     }
     let at = DateTime::from_timestamp_millis(ms.parse().ok()?)?;
-    Some(format!(
-        "{}#{digest}",
-        at.to_rfc3339_opts(SecondsFormat::Millis, true)
-    ))
+    MENTION
+        .key([&at.to_rfc3339_opts(SecondsFormat::Millis, true), digest])
+        .ok()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 use crate::monitors::Monitor;
 use chrono::{DateTime, Duration, Utc};
 use plasma_core::item::attrs_of;
+use plasma_core::keys::{SCAN_OUTCOME, SCANS};
 use plasma_core::{Condition, Item, ItemStore, Key, PortResult, Query};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -64,8 +65,8 @@ pub struct ScanRuns {
     items: Arc<dyn ItemStore>,
 }
 
-fn partition(tenant: &str, monitor: &str) -> String {
-    format!("T#{tenant}#MON#{monitor}#SCAN")
+fn partition(tenant: &str, monitor: &str) -> PortResult<String> {
+    SCANS.key([tenant, monitor])
 }
 
 fn expiry(at: DateTime<Utc>) -> i64 {
@@ -92,7 +93,7 @@ impl ScanRuns {
             outcomes: Vec::new(),
         };
         let item = Item::new(
-            Key::new(partition(tenant, &monitor.id), scan_id),
+            Key::new(partition(tenant, &monitor.id)?, scan_id),
             attrs_of(&run)?,
         )
         .with_expiry(expiry(at));
@@ -107,9 +108,10 @@ impl ScanRuns {
         scan_id: &str,
         outcome: &SourceOutcome,
     ) -> PortResult<()> {
-        let sk = format!("{scan_id}#{:04}", outcome.source_index);
+        let source = format!("{:04}", outcome.source_index);
+        let sk = SCAN_OUTCOME.key([scan_id, &source])?;
         let item = Item::new(
-            Key::new(partition(tenant, monitor_id), sk),
+            Key::new(partition(tenant, monitor_id)?, sk),
             attrs_of(outcome)?,
         )
         .with_expiry(expiry(outcome.finished_at));
@@ -124,7 +126,7 @@ impl ScanRuns {
         limit: usize,
     ) -> PortResult<Vec<ScanRun>> {
         let limit = limit.clamp(1, MAX_RUNS);
-        let mut query = Query::partition(partition(tenant, monitor_id))
+        let mut query = Query::partition(partition(tenant, monitor_id)?)
             .limit(200)
             .descending();
         let mut outcomes: HashMap<String, Vec<SourceOutcome>> = HashMap::new();
@@ -132,8 +134,8 @@ impl ScanRuns {
         loop {
             let page = self.items.query(query.clone()).await?;
             for item in &page.items {
-                match item.key.sk.split_once('#') {
-                    Some((scan_id, _)) => outcomes
+                match SCAN_OUTCOME.parse(&item.key.sk) {
+                    Some([scan_id, _]) => outcomes
                         .entry(scan_id.to_string())
                         .or_default()
                         .push(item.parse()?),

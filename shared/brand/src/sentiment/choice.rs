@@ -2,6 +2,7 @@
 //! tenant that never saved any has the defaults.
 
 use plasma_core::item::attrs_of;
+use plasma_core::keys::{BRAND_SETTINGS, BRAND_SETTINGS_SORT};
 use plasma_core::{Condition, Item, ItemStore, Key, PortResult};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -24,8 +25,11 @@ pub struct TenantSettings {
     pub sentiment: SentimentChoice,
 }
 
-fn key(tenant: &str) -> Key {
-    Key::new(format!("T#{tenant}#BRAND"), "SETTINGS")
+fn key(tenant: &str) -> PortResult<Key> {
+    Ok(Key::new(
+        BRAND_SETTINGS.key([tenant])?,
+        BRAND_SETTINGS_SORT.literal(),
+    ))
 }
 
 #[derive(Clone)]
@@ -39,14 +43,14 @@ impl TenantSettingsStore {
     }
 
     pub async fn get(&self, tenant: &str) -> PortResult<TenantSettings> {
-        match self.items.get(&key(tenant)).await? {
+        match self.items.get(&key(tenant)?).await? {
             Some(item) => item.parse(),
             None => Ok(TenantSettings::default()),
         }
     }
 
     pub async fn put(&self, tenant: &str, settings: &TenantSettings) -> PortResult<()> {
-        let item = Item::new(key(tenant), attrs_of(settings)?);
+        let item = Item::new(key(tenant)?, attrs_of(settings)?);
         self.items.put(item, Condition::None).await
     }
 }

@@ -2,11 +2,12 @@
 //! resumes where the previous one stopped.
 
 use super::Cursor;
+use plasma_core::keys::SOURCE_CURSORS;
 use plasma_core::{Condition, Item, ItemStore, Key, PortResult};
 use serde_json::Map;
 
-fn key(tenant: &str, monitor: &str, source: &str) -> Key {
-    Key::new(format!("T#{tenant}#MON#{monitor}#CURSOR"), source)
+fn key(tenant: &str, monitor: &str, source: &str) -> PortResult<Key> {
+    Ok(Key::new(SOURCE_CURSORS.key([tenant, monitor])?, source))
 }
 
 /// The cursor saved for `source` (a name unique within the monitor, such as `rss:<feed url>`
@@ -17,7 +18,7 @@ pub async fn load_cursor(
     monitor: &str,
     source: &str,
 ) -> PortResult<Option<Cursor>> {
-    match store.get(&key(tenant, monitor, source)).await? {
+    match store.get(&key(tenant, monitor, source)?).await? {
         Some(item) => item
             .get("cursor")
             .cloned()
@@ -40,7 +41,7 @@ pub async fn save_cursor(
     let attrs = Map::from_iter([("cursor".to_string(), value)]);
     store
         .put(
-            Item::new(key(tenant, monitor, source), attrs),
+            Item::new(key(tenant, monitor, source)?, attrs),
             Condition::None,
         )
         .await
