@@ -23,8 +23,6 @@ use plasma_publishing::ConnectorSettings;
 use plasma_research::{Research, ResearchDeps, ResearchSettings};
 use std::sync::Arc;
 
-pub use crate::ports::SEARCH_INDEX;
-
 /// The platform: its ports and each capability, built once. Cheap to clone (everything
 /// inside is shared).
 #[derive(Clone)]
