@@ -1,7 +1,7 @@
 //! The composition root builds each capability exactly once per process, on both runtimes.
 
 use plasma_core::{SystemClock, UuidV7Ids};
-use plasma_platform::{AwsRuntime, EmbeddedRuntime, Platform, Ports, Runtime, Settings, topology};
+use plasma_platform::{EmbeddedRuntime, Platform, Settings, topology};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
@@ -79,7 +79,7 @@ async fn the_aws_platform_builds_each_capability_once() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let resources = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
     let counts = builds(|| {
-        let ports = Ports::open(Runtime::Aws(Box::new(AwsRuntime { sdk, resources }))).unwrap();
+        let ports = plasma_tests::aws::platform_ports(&sdk, &resources);
         Platform::compose(
             ports,
             Settings {

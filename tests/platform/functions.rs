@@ -712,13 +712,8 @@ mod on_aws {
 
     async fn platform_with(settings: plasma_platform::Settings) -> Platform {
         let sdk = plasma_tests::moto::sdk_config().await;
-        let resources =
-            plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
-        let ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
-            plasma_platform::AwsRuntime { sdk, resources },
-        )))
-        .unwrap();
-        Platform::compose(ports, settings).unwrap()
+        let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
+        Platform::compose(plasma_tests::aws::platform_ports(&sdk, &stack), settings).unwrap()
     }
 
     /// A file dropped into the real (moto) bucket: S3 notifies the real queue, and the
@@ -731,13 +726,7 @@ mod on_aws {
         let dir = tempfile::tempdir().unwrap();
         // OpenSearch has no emulator here; the research index is the embedded one.
         let index = plasma_search::EmbeddedIndex::open(dir.path()).unwrap();
-        let mut ports = plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
-            plasma_platform::AwsRuntime {
-                sdk: sdk.clone(),
-                resources: stack.clone(),
-            },
-        )))
-        .unwrap();
+        let mut ports = plasma_tests::aws::platform_ports(&sdk, &stack);
         ports.index = std::sync::Arc::new(index);
         let p = Platform::compose(ports, plasma_platform::Settings::default()).unwrap();
         let s3 = aws_sdk_s3::Client::new(&sdk);

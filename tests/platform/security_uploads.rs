@@ -545,13 +545,7 @@ async fn the_s3_upload_form_carries_a_signed_content_length_range() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
     let p = Platform::compose(
-        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
-            plasma_platform::AwsRuntime {
-                sdk: sdk.clone(),
-                resources: stack.clone(),
-            },
-        )))
-        .unwrap(),
+        plasma_tests::aws::platform_ports(&sdk, &stack),
         plasma_platform::Settings::default(),
     )
     .unwrap();
@@ -674,13 +668,7 @@ async fn housekeeping_marks_the_documents_of_sqs_dead_letters_failed() {
     let sdk = plasma_tests::moto::sdk_config().await;
     let stack = plasma_tests::aws::stack(&sdk, &topology::queues(), &topology::rules()).await;
     let p = Platform::compose(
-        plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
-            plasma_platform::AwsRuntime {
-                sdk: sdk.clone(),
-                resources: stack.clone(),
-            },
-        )))
-        .unwrap(),
+        plasma_tests::aws::platform_ports(&sdk, &stack),
         plasma_platform::Settings::default(),
     )
     .unwrap();

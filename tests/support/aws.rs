@@ -233,3 +233,14 @@ pub async fn create_kms_key(sdk: &SdkConfig) -> String {
         .expect("moto returned no key metadata")
         .key_id
 }
+
+/// The platform's AWS ports on a moto stack, as a function opens them from its environment.
+pub fn platform_ports(sdk: &SdkConfig, stack: &AwsConfig) -> plasma_platform::Ports {
+    plasma_platform::Ports::open(plasma_platform::Runtime::Aws(Box::new(
+        plasma_platform::AwsRuntime {
+            sdk: sdk.clone(),
+            resources: stack.clone(),
+        },
+    )))
+    .expect("the AWS ports open")
+}
