@@ -12,14 +12,16 @@ use plasma_http::params::invalid;
 use plasma_http::{ApiJson, Problem};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock, RwLock};
 use utoipa::ToSchema;
 
 /// A use case's request. Limits and defaults are declared on its fields as schema attributes
 /// (`#[schema(minimum = 1, maximum = 100, default = 10)]`, `min_length`, `max_length`,
 /// `min_items`, `max_items`) or by `schema_with`; they hold for top-level fields (see
 /// [`UNENFORCED`] for what a nested one would mean).
-pub trait UseCase: DeserializeOwned + ToSchema {
+pub trait UseCase: DeserializeOwned + ToSchema + 'static {
     /// The tool name (`research.search`).
     const NAME: &'static str;
     const TITLE: &'static str;
@@ -76,6 +78,22 @@ pub fn input_schema<U: ToSchema>() -> Value {
             .or_insert_with(|| Value::Object(Map::new()));
     }
     schema
+}
+
+/// [`input_schema`], built once per type: every request is checked against it.
+fn cached_schema<T: ToSchema + 'static>() -> Arc<Value> {
+    static SCHEMAS: OnceLock<RwLock<HashMap<TypeId, Arc<Value>>>> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(RwLock::default);
+    let id = TypeId::of::<T>();
+    if let Some(schema) = schemas.read().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        return schema.clone();
+    }
+    schemas
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(id)
+        .or_insert_with(|| Arc::new(input_schema::<T>()))
+        .clone()
 }
 
 /// A request with a `#[serde(flatten)]`ed part is an `allOf` of objects in utoipa's schema;
@@ -150,11 +168,11 @@ pub fn parse<U: UseCase>(input: Value) -> Result<U, Problem> {
 
 /// [`parse`] for a request served on one surface only: its schema's defaults and limits,
 /// then its type.
-pub fn parse_fields<T: DeserializeOwned + ToSchema>(input: Value) -> Result<T, Problem> {
+pub fn parse_fields<T: DeserializeOwned + ToSchema + 'static>(input: Value) -> Result<T, Problem> {
     let Value::Object(mut fields) = input else {
         return Err(Problem::invalid("the request must be a JSON object"));
     };
-    let schema = input_schema::<T>();
+    let schema = cached_schema::<T>();
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (name, property) in properties {
             apply(name, property, &mut fields)?;
