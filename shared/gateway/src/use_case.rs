@@ -56,7 +56,7 @@ pub fn declaration<U: UseCase>() -> Declaration {
         description: U::DESCRIPTION,
         permission: U::PERMISSION,
         errors: U::ERRORS,
-        input_schema: input_schema::<U>(),
+        input_schema: Value::clone(&cached_schema::<U>()),
     }
 }
 
